@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { reportError } from './errors.js';
+import { type NounSpec, registry, type VerbSpec } from './registry.js';
+
+declare const __ABRA_VERSION__: string;
+const VERSION = typeof __ABRA_VERSION__ === 'string' ? __ABRA_VERSION__ : '0.0.0-dev';
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug') || argv.includes('-d');
+  try {
+    const { program, verbCommands } = buildProgram();
+    const target = findVerb(argv.slice(2), verbCommands);
+    if (target) (await target.spec.load()).define(target.cmd);
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.exitCode = reportError(err, debug, (s) => process.stderr.write(s));
+  }
+}
+
+function buildProgram(): { program: Command; verbCommands: Map<VerbSpec, Command> } {
+  const verbCommands = new Map<VerbSpec, Command>();
+  const program = new Command('abra')
+    .description('The Co-op Cloud command-line utility: deploy and manage free-software apps on Docker Swarm')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option('-d, --debug', 'show debug messages')
+    .option('-n, --no-input', 'never prompt: proceed where a question would be asked')
+    .option('-o, --offline', 'prefer local state: do not contact servers, git remotes or registries')
+    .showSuggestionAfterError()
+    .exitOverride();
+  for (const noun of registry) addNoun(program, noun, verbCommands);
+  return { program, verbCommands };
+}
+
+function addNoun(program: Command, noun: NounSpec, verbCommands: Map<VerbSpec, Command>): void {
+  const nounCmd = program.command(noun.name).aliases(noun.aliases).description(noun.summary).exitOverride();
+  for (const verb of noun.verbs) {
+    const cmd = nounCmd.command(verb.name).aliases(verb.aliases).description(verb.summary).exitOverride();
+    verbCommands.set(verb, cmd);
+  }
+}
+
+/** Which leaf command argv names, so only that module is loaded. Global flags take no values. */
+function findVerb(
+  args: string[],
+  verbCommands: Map<VerbSpec, Command>,
+): { spec: VerbSpec; cmd: Command } | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const noun = registry.find((n) => n.name === words[0] || n.aliases.includes(words[0] ?? ''));
+  const verb = noun?.verbs.find((v) => v.name === words[1] || v.aliases.includes(words[1] ?? ''));
+  if (!verb) return undefined;
+  const cmd = verbCommands.get(verb);
+  return cmd ? { spec: verb, cmd } : undefined;
+}

@@ -1,0 +1,217 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { errnoCode, errorMessage, RemoteError, UserError } from '../../errors.js';
+import type { DockerTransport } from './transport.js';
+import {
+  DOCKER_API_VERSION,
+  type Filters,
+  type NetworkSummary,
+  type ServiceSummary,
+  type SystemInfo,
+  type SystemVersion,
+  type TaskSummary,
+} from './types.js';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | Filters | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** An error answer from the Engine API (HTTP status >= 400), with Docker's own message. */
+export class DockerApiError extends RemoteError {
+  constructor(
+    server: string,
+    readonly status: number,
+    readonly apiMessage: string,
+    readonly operation: string,
+  ) {
+    super(server, `Docker engine refused ${operation}: ${apiMessage}`, { code: `docker_api_${status}` });
+    this.name = 'DockerApiError';
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The one Engine API client: typed calls over any DockerTransport, API version pinned so a
+ * newer engine answers in the shape we were written for.
+ */
+export class DockerClient {
+  /** Number of HTTP requests issued, for benchmarks and the "constant calls" promise. */
+  calls = 0;
+
+  constructor(
+    readonly server: string,
+    private readonly transport: DockerTransport,
+    private readonly apiVersion = DOCKER_API_VERSION,
+  ) {}
+
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, opts);
+    const text = await readBody(res);
+    if (!text) return undefined as T;
+    if ((res.headers['content-type'] ?? '').includes('json')) return JSON.parse(text) as T;
+    return text as T;
+  }
+
+  /** Open a request and hand back the live response (events, logs). Caller consumes it. */
+  async stream(method: string, path: string, opts: RequestOptions = {}): Promise<IncomingMessage> {
+    return this.send(method, path, { ...opts, timeoutMs: opts.timeoutMs ?? 0 });
+  }
+
+  private send(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
+    this.calls++;
+    const operation = `${method} ${path}`;
+    const url = `/v${this.apiVersion}${path}${encodeQuery(opts.query)}`;
+    const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    const headers: Record<string, string> = { Host: 'docker', ...opts.headers };
+    if (body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(body.length);
+    }
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({
+        method,
+        path: url,
+        headers,
+        agent: this.transport.agent,
+        ...(this.transport.socketPath ? { socketPath: this.transport.socketPath } : {}),
+      });
+      const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              req.destroy(
+                new RemoteError(
+                  this.server,
+                  `Docker engine did not answer ${operation} within ${timeoutMs / 1000}s`,
+                  {
+                    hint: 'The engine may be overloaded or the connection stalled; retry, or check `docker info` on the server.',
+                    code: 'docker_timeout',
+                  },
+                ),
+              );
+            }, timeoutMs)
+          : undefined;
+      req.once('response', async (res) => {
+        if (timer) clearTimeout(timer);
+        if ((res.statusCode ?? 500) < 400) return resolve(res);
+        const text = await readBody(res).catch(() => '');
+        reject(new DockerApiError(this.server, res.statusCode ?? 500, apiMessage(text), operation));
+      });
+      req.once('error', (err) => {
+        if (timer) clearTimeout(timer);
+        reject(this.transportError(err, operation));
+      });
+      req.end(body);
+    });
+  }
+
+  private transportError(err: unknown, operation: string): UserError {
+    if (err instanceof UserError) return err;
+    const code = errnoCode(err);
+    const socket = this.transport.socketPath;
+    if (socket && code === 'ENOENT') {
+      return new RemoteError(
+        this.server,
+        `No Docker engine at ${socket}: Docker is not installed or not running`,
+        {
+          hint: 'Install Docker (`apt-get install docker.io` on Debian) and start it, or set DOCKER_HOST=unix:///path/to/docker.sock.',
+          code: 'docker_not_installed',
+        },
+      );
+    }
+    if (socket && code === 'EACCES') {
+      return new RemoteError(this.server, `Permission denied on the Docker socket ${socket}`, {
+        hint: 'Run abra as a user in the `docker` group (`usermod -aG docker $USER`, then log in again) or as root.',
+        code: 'docker_permission_denied',
+      });
+    }
+    if (socket && code === 'ECONNREFUSED') {
+      return new RemoteError(
+        this.server,
+        `The Docker daemon is not running (${socket} refuses connections)`,
+        {
+          hint: 'Start dockerd (`systemctl start docker`), then retry.',
+          code: 'docker_not_running',
+        },
+      );
+    }
+    return new RemoteError(
+      this.server,
+      `Lost the connection to the Docker engine during ${operation}: ${errorMessage(err)}`,
+      {
+        hint: 'Retry; if it persists, check the SSH connection with `ssh <server> docker info`.',
+        code: 'docker_transport_failed',
+        cause: err,
+      },
+    );
+  }
+
+  // --- typed endpoints --------------------------------------------------------------------
+
+  async ping(): Promise<void> {
+    await this.request<string>('GET', '/_ping');
+  }
+
+  version(): Promise<SystemVersion> {
+    return this.request<SystemVersion>('GET', '/version');
+  }
+
+  info(): Promise<SystemInfo> {
+    return this.request<SystemInfo>('GET', '/info');
+  }
+
+  listNetworks(filters?: Filters): Promise<NetworkSummary[]> {
+    return this.request<NetworkSummary[]>('GET', '/networks', { query: { filters } });
+  }
+
+  listServices(filters?: Filters, status = false): Promise<ServiceSummary[]> {
+    return this.request<ServiceSummary[]>('GET', '/services', {
+      query: { filters, status: status || undefined },
+    });
+  }
+
+  listTasks(filters?: Filters): Promise<TaskSummary[]> {
+    return this.request<TaskSummary[]>('GET', '/tasks', { query: { filters } });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function encodeQuery(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    params.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.once('error', reject);
+  });
+}
+
+function apiMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.trim() || 'no message';
+}

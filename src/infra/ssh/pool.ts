@@ -1,0 +1,210 @@
+import type { Duplex } from 'node:stream';
+import type { Client, ClientChannel } from 'ssh2';
+import { RemoteError } from '../../errors.js';
+import type { SshTarget } from './config.js';
+import { connectSsh, type DebugLog } from './connect.js';
+
+export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
+
+export interface SshPoolOptions {
+  resolveTarget: (server: string) => SshTarget;
+  debug: DebugLog;
+}
+
+export interface SshPoolStats {
+  connectionsOpened: number;
+  channelsOpened: number;
+}
+
+/**
+ * One SSH connection per server for the life of the process; every Engine API request and
+ * remote command is a channel on it. A dropped connection is forgotten so the next use
+ * reconnects.
+ */
+export class SshPool {
+  private readonly sessions = new Map<string, Promise<SshSession>>();
+  private readonly counters: SshPoolStats = { connectionsOpened: 0, channelsOpened: 0 };
+
+  constructor(private readonly opts: SshPoolOptions) {}
+
+  session(server: string): Promise<SshSession> {
+    const existing = this.sessions.get(server);
+    if (existing) return existing;
+    const opening: Promise<SshSession> = this.open(server, () => {
+      if (this.sessions.get(server) === opening) this.sessions.delete(server);
+    });
+    this.sessions.set(server, opening);
+    opening.catch(() => {
+      if (this.sessions.get(server) === opening) this.sessions.delete(server);
+    });
+    return opening;
+  }
+
+  private async open(server: string, forget: () => void): Promise<SshSession> {
+    const target = this.opts.resolveTarget(server);
+    const client = await connectSsh(server, target, this.opts.debug);
+    this.counters.connectionsOpened++;
+    client.on('close', forget);
+    client.on('error', (err) => {
+      this.opts.debug(`ssh ${server}: connection error: ${err.message}`);
+      forget();
+    });
+    return new SshSession(server, target, client, this.counters, this.opts.debug);
+  }
+
+  stats(): SshPoolStats {
+    return { ...this.counters };
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((p) => p.then((s) => s.close()).catch(() => undefined)));
+  }
+}
+
+type DockerChannelMode = 'streamlocal' | 'dial-stdio';
+
+export class SshSession {
+  private mode: DockerChannelMode | undefined;
+
+  constructor(
+    readonly server: string,
+    readonly target: SshTarget,
+    private readonly client: Client,
+    private readonly counters: SshPoolStats,
+    private readonly debug: DebugLog,
+  ) {}
+
+  /**
+   * A byte stream to the remote Docker engine. Direct streamlocal forwarding to the socket is
+   * one round trip and needs nothing on the server; `docker system dial-stdio` (what the docker
+   * CLI and Go abra use) is the fallback that also honours a remote DOCKER_HOST.
+   */
+  async openDockerStream(): Promise<Duplex> {
+    if (this.mode !== 'dial-stdio') {
+      try {
+        const ch = await this.streamLocal(REMOTE_DOCKER_SOCKET);
+        this.mode = 'streamlocal';
+        return ch;
+      } catch (err) {
+        if (this.mode === 'streamlocal') throw this.channelError(err);
+        this.debug(
+          `ssh ${this.server}: streamlocal to ${REMOTE_DOCKER_SOCKET} refused (${(err as Error).message}); using docker system dial-stdio`,
+        );
+        this.mode = 'dial-stdio';
+      }
+    }
+    return this.dialStdio();
+  }
+
+  private streamLocal(path: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.openssh_forwardOutStreamLocal(path, (err, ch) => {
+        if (err) return reject(err);
+        this.counters.channelsOpened++;
+        resolve(ch);
+      });
+    });
+  }
+
+  private dialStdio(): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.exec('docker system dial-stdio', (err, ch) => {
+        if (err) return reject(this.channelError(err));
+        this.counters.channelsOpened++;
+        let stderr = '';
+        let sawData = false;
+        ch.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        ch.on('data', () => {
+          sawData = true;
+        });
+        ch.once('exit', (code: number | null) => {
+          if (sawData || code === 0) return;
+          (ch as unknown as Duplex).destroy(dockerUnavailable(this.server, this.target, code, stderr));
+        });
+        resolve(ch);
+      });
+    });
+  }
+
+  private channelError(err: unknown): RemoteError {
+    return new RemoteError(this.server, `Cannot open an SSH channel: ${(err as Error).message}`, {
+      hint: 'The server may limit sessions (MaxSessions in sshd_config) or the connection dropped; retry.',
+      code: 'ssh_channel_failed',
+      cause: err,
+    });
+  }
+
+  /** Run a command on the server (argv joined for the remote shell; callers pass fixed strings). */
+  exec(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, ch) => {
+        if (err) return reject(this.channelError(err));
+        this.counters.channelsOpened++;
+        let stdout = '';
+        let stderr = '';
+        let code: number | null = null;
+        ch.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        ch.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        ch.on('exit', (c: number | null) => {
+          code = c;
+        });
+        ch.on('close', () => resolve({ code, stdout, stderr }));
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.client.once('close', () => resolve());
+      this.client.end();
+      setTimeout(resolve, 1000).unref();
+    });
+  }
+}
+
+function dockerUnavailable(
+  server: string,
+  target: SshTarget,
+  code: number | null,
+  stderr: string,
+): RemoteError {
+  const detail = stderr.trim().split('\n').slice(-1)[0] ?? '';
+  if (code === 127 || /not found/i.test(stderr)) {
+    return new RemoteError(
+      server,
+      `Docker is not installed on ${target.host} (no \`docker\` command for user ${target.user})`,
+      {
+        hint: 'Install Docker on the server (on Debian: `apt-get install docker.io`), then retry.',
+        code: 'docker_not_installed',
+      },
+    );
+  }
+  if (/permission denied/i.test(stderr)) {
+    return new RemoteError(server, `User ${target.user} may not use the Docker socket on ${target.host}`, {
+      hint: `Connect as root (User root in ~/.ssh/config) or add the user to the docker group: \`usermod -aG docker ${target.user}\`.`,
+      code: 'docker_permission_denied',
+    });
+  }
+  if (/cannot connect to the docker daemon|is the docker daemon running/i.test(stderr)) {
+    return new RemoteError(server, `The Docker daemon is not running on ${target.host}`, {
+      hint: 'Start it on the server (`systemctl start docker`), then retry.',
+      code: 'docker_not_running',
+    });
+  }
+  return new RemoteError(
+    server,
+    `docker system dial-stdio failed on ${target.host} (exit ${code}): ${detail}`,
+    {
+      hint: 'Run `docker version` on the server as the SSH user to see what is wrong.',
+      code: 'docker_unreachable',
+    },
+  );
+}
