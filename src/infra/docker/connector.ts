@@ -1,4 +1,4 @@
-import type { SshPool, SshPoolStats } from '../ssh/pool.js';
+import type { DockerChannelMode, SshPool, SshPoolStats } from '../ssh/pool.js';
 import { LOCAL_SERVER } from '../store/servers.js';
 import { DockerClient } from './client.js';
 import { channelTransport, localTransport } from './transport.js';
@@ -8,6 +8,8 @@ export type DebugLog = (msg: string) => void;
 export interface DockerConnectorOptions {
   env?: NodeJS.ProcessEnv;
   debug: DebugLog;
+  /** Force how remote engines are reached; by default each server is probed once. */
+  dockerChannel?: DockerChannelMode;
 }
 
 /**

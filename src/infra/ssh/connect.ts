@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type AnyAuthMethod, type AuthenticationType, Client, type ConnectConfig, utils } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ConnectConfig } from 'ssh2';
 import { errnoCode, errorMessage, RemoteError } from '../../errors.js';
 import type { SshTarget } from './config.js';
 import {
@@ -72,7 +72,7 @@ export function connectSsh(server: string, target: SshTarget, debug: DebugLog): 
   }
 
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     let settled = false;
     client.once('ready', () => {
       settled = true;
@@ -122,7 +122,7 @@ function authMethods(target: SshTarget, tried: string[], debug: DebugLog) {
       } catch {
         return undefined;
       }
-      const parsed = utils.parseKey(data);
+      const parsed = ssh2.utils.parseKey(data);
       if (parsed instanceof Error) {
         debug(`ssh: skipping ${file}: ${parsed.message}`);
         tried.push(

@@ -6,9 +6,13 @@ import { connectSsh, type DebugLog } from './connect.js';
 
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
 
+export type DockerChannelMode = 'streamlocal' | 'dial-stdio';
+
 export interface SshPoolOptions {
   resolveTarget: (server: string) => SshTarget;
   debug: DebugLog;
+  /** Force one way of reaching the remote engine instead of probing (benchmarks, odd servers). */
+  dockerChannel?: DockerChannelMode;
 }
 
 export interface SshPoolStats {
@@ -49,7 +53,7 @@ export class SshPool {
       this.opts.debug(`ssh ${server}: connection error: ${err.message}`);
       forget();
     });
-    return new SshSession(server, target, client, this.counters, this.opts.debug);
+    return new SshSession(server, target, client, this.counters, this.opts.debug, this.opts.dockerChannel);
   }
 
   stats(): SshPoolStats {
@@ -63,10 +67,9 @@ export class SshPool {
   }
 }
 
-type DockerChannelMode = 'streamlocal' | 'dial-stdio';
-
 export class SshSession {
   private mode: DockerChannelMode | undefined;
+  private probing: Promise<Duplex> | undefined;
 
   constructor(
     readonly server: string,
@@ -74,27 +77,48 @@ export class SshSession {
     private readonly client: Client,
     private readonly counters: SshPoolStats,
     private readonly debug: DebugLog,
-  ) {}
+    forcedMode?: DockerChannelMode,
+  ) {
+    this.mode = forcedMode;
+  }
 
   /**
    * A byte stream to the remote Docker engine. Direct streamlocal forwarding to the socket is
    * one round trip and needs nothing on the server; `docker system dial-stdio` (what the docker
-   * CLI and Go abra use) is the fallback that also honours a remote DOCKER_HOST.
+   * CLI and Go abra use) is the fallback that also honours a remote DOCKER_HOST. The first
+   * call decides which one this server needs; concurrent callers wait for that decision.
    */
   async openDockerStream(): Promise<Duplex> {
-    if (this.mode !== 'dial-stdio') {
-      try {
-        const ch = await this.streamLocal(REMOTE_DOCKER_SOCKET);
-        this.mode = 'streamlocal';
-        return ch;
-      } catch (err) {
-        if (this.mode === 'streamlocal') throw this.channelError(err);
-        this.debug(
-          `ssh ${this.server}: streamlocal to ${REMOTE_DOCKER_SOCKET} refused (${(err as Error).message}); using docker system dial-stdio`,
-        );
-        this.mode = 'dial-stdio';
+    if (!this.mode) {
+      if (!this.probing) {
+        const p = this.probe();
+        this.probing = p;
+        p.catch(() => undefined).finally(() => {
+          if (this.probing === p) this.probing = undefined;
+        });
+        return p;
       }
+      await this.probing;
     }
+    if (this.mode === 'dial-stdio') return this.dialStdio();
+    return this.streamLocal(REMOTE_DOCKER_SOCKET).catch((err: unknown) => {
+      throw this.channelError(err);
+    });
+  }
+
+  private async probe(): Promise<Duplex> {
+    try {
+      const ch = await this.streamLocal(REMOTE_DOCKER_SOCKET);
+      this.mode = 'streamlocal';
+      return ch;
+    } catch (err) {
+      this.debug(`ssh ${this.server}: streamlocal to ${REMOTE_DOCKER_SOCKET} refused (${(err as Error).message}); trying docker system dial-stdio`);
+    }
+    // dial-stdio says nothing until spoken to, so a broken remote docker would only show up as
+    // a hung-up HTTP request. Ask the remote CLI once, where its error message is readable.
+    const check = await this.exec("docker version --format '{{.Server.Version}}'");
+    if (check.code !== 0) throw dockerUnavailable(this.server, this.target, check.code, check.stderr);
+    this.mode = 'dial-stdio';
     return this.dialStdio();
   }
 

@@ -1,0 +1,19 @@
+// `npm run bench`: every benchmark under bench/, one table. Figures, never assertions.
+import { benchApiLatency } from './api-latency.js';
+import { benchCliStartup } from './cli-startup.js';
+import { type BenchRow, renderRows } from './lib.js';
+
+const benches: [string, () => Promise<BenchRow[]>][] = [
+  ['cli-startup', benchCliStartup],
+  ['api-latency', benchApiLatency],
+];
+
+const only = process.argv.slice(2);
+const rows: BenchRow[] = [];
+for (const [name, fn] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`running ${name}...\n`);
+  rows.push(...(await fn()));
+}
+process.stdout.write(`${renderRows(rows)}\n`);
+process.exit(0);

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { reportError } from '../../src/cli/errors.js';
+import { RemoteError, UserError } from '../../src/errors.js';
+import { validateServerName } from '../../src/infra/store/servers.js';
+import { renderTable } from '../../src/ui/table.js';
+
+function capture(err: unknown, debug = false): { code: number; text: string } {
+  let text = '';
+  const code = reportError(err, debug, (s) => {
+    text += s;
+  });
+  return { code, text };
+}
+
+describe('error reporting', () => {
+  it('a user error says what, where and how to fix, exit 1, no stack', () => {
+    const { code, text } = capture(new UserError('Bad thing', { where: 'file.env:3', hint: 'Do this' }));
+    assert.equal(code, 1);
+    assert.equal(text, 'Error: Bad thing\n  where: file.env:3\n  fix:   Do this\n');
+  });
+
+  it('a remote error names the server', () => {
+    const { text } = capture(new RemoteError('srv1', 'Down', { hint: 'Wait' }));
+    assert.match(text, /where: server srv1/);
+  });
+
+  it('a bug says how to report it, stack only under --debug, exit 2', () => {
+    const plain = capture(new TypeError('x is undefined'));
+    assert.equal(plain.code, 2);
+    assert.match(plain.text, /abra hit a bug: x is undefined/);
+    assert.match(plain.text, /Please report it at https:\/\//);
+    assert.doesNotMatch(plain.text, /\n\s+at /);
+    const debug = capture(new TypeError('x is undefined'), true);
+    assert.match(debug.text, /\n\s+at /);
+  });
+});
+
+describe('server names', () => {
+  for (const ok of ['example.com', 'lab', 'srv-1.coop.tld', 'a_b']) {
+    it(`accepts ${ok}`, () => validateServerName(ok));
+  }
+  for (const bad of ['', 'root@example.com', 'example.com:2222', '../etc', 'a b', '-flag']) {
+    it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => validateServerName(bad), UserError));
+  }
+});
+
+describe('tables', () => {
+  it('aligns columns and upper-cases headers', () => {
+    assert.equal(renderTable(['name', 'host'], [['a', 'x'], ['long-name', 'y']]), 'NAME       HOST\na          x\nlong-name  y');
+  });
+});
