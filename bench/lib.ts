@@ -28,7 +28,12 @@ export async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Median wall time of a command over `runs` runs (after one warm-up run). */
-export function timeCommand(cmd: string, args: string[], runs: number, env: NodeJS.ProcessEnv = process.env): number {
+export function timeCommand(
+  cmd: string,
+  args: string[],
+  runs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   spawnSync(cmd, args, { env, stdio: 'ignore' });
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -44,12 +49,19 @@ export function renderRows(rows: BenchRow[]): string {
   const head = ['figure', 'ours', 'reference', 'ratio'];
   const body = rows.map((r) => [
     r.figure,
-    `${r.ours.toFixed(1)} ms`,
+    Number.isNaN(r.ours) ? 'failed' : `${r.ours.toFixed(1)} ms`,
     r.reference === undefined ? '-' : `${r.reference.toFixed(1)} ms (${r.referenceLabel})`,
-    r.reference === undefined || r.reference === 0 ? '-' : `${(r.ours / r.reference).toFixed(2)}x`,
+    r.reference === undefined || r.reference === 0 || Number.isNaN(r.ours)
+      ? '-'
+      : `${(r.ours / r.reference).toFixed(2)}x`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.figure}: ${r.note}`);
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }

@@ -52,7 +52,12 @@ describe('abra server add over SSH (lab sshd on 127.0.0.1)', () => {
   it('lists servers with live Docker/Swarm status as JSON and as a table', async () => {
     const res = await abra(['server', 'ls', '--machine'], op.env);
     assert.equal(res.code, 0, res.stderr);
-    const rows = JSON.parse(res.stdout) as { name: string; host: string; port: number; status: { swarm: string; reachable: boolean } }[];
+    const rows = JSON.parse(res.stdout) as {
+      name: string;
+      host: string;
+      port: number;
+      status: { swarm: string; reachable: boolean };
+    }[];
     const row = rows.find((r) => r.name === 'lab');
     assert.ok(row);
     assert.equal(row.host, '127.0.0.1');
@@ -61,13 +66,16 @@ describe('abra server add over SSH (lab sshd on 127.0.0.1)', () => {
     assert.equal(row.status.swarm, 'active');
     const table = await abra(['server', 'ls'], op.env);
     assert.match(table.stdout, /^NAME\s+HOST\s+USER\s+PORT\s+APPS\s+DOCKER\s+SWARM\s+STATUS$/m);
-    assert.match(table.stdout, /^lab\s+127\.0\.0\.1\s+root\s+2222\s+0\s+\S+\s+manager \(1 nodes\)\s+ok/m);
+    assert.match(table.stdout, /^lab\s+127\.0\.0\.1\s+root\s+2222\s+0\s+\S+\s+manager \(1 node\)\s+ok/m);
     const offline = await abra(['server', 'ls', '-o'], op.env);
     assert.doesNotMatch(offline.stdout, /SWARM/);
   });
 
   it('unknown host name', async () => {
-    await expectUserError(['server', 'add', 'lab-nohost'], /Cannot resolve host name "no-such-host\.invalid"/);
+    await expectUserError(
+      ['server', 'add', 'lab-nohost'],
+      /Cannot resolve host name "no-such-host\.invalid"/,
+    );
   });
 
   it('refused connection', async () => {
@@ -75,12 +83,18 @@ describe('abra server add over SSH (lab sshd on 127.0.0.1)', () => {
   });
 
   it('authentication failure names the keys it tried', async () => {
-    const res = await expectUserError(['server', 'add', 'lab-wrongkey'], /SSH authentication failed for user root/);
+    const res = await expectUserError(
+      ['server', 'add', 'lab-wrongkey'],
+      /SSH authentication failed for user root/,
+    );
     assert.match(res.stderr, /wrong_ed25519/);
   });
 
   it('unknown host key: refuses and shows the fingerprint and how to trust it', async () => {
-    const res = await expectUserError(['server', 'add', 'lab-otherkh'], /host key of 127\.0\.0\.1 is not known \(ssh-ed25519 SHA256:/);
+    const res = await expectUserError(
+      ['server', 'add', 'lab-otherkh'],
+      /host key of 127\.0\.0\.1 is not known \(ssh-ed25519 SHA256:/,
+    );
     assert.match(res.stderr, /ssh-keyscan -p 2222 127\.0\.0\.1/);
     const pub = readFileSync(lab.hostKeyPub, 'utf8').split(' ')[1] ?? '';
     const fp = execFileSync('ssh-keygen', ['-lf', lab.hostKeyPub], { encoding: 'utf8' }).split(' ')[1];
@@ -111,7 +125,10 @@ describe('abra server add over SSH (lab sshd on 127.0.0.1)', () => {
   });
 
   it('Swarm inactive on a server reached over SSH', { skip: lab?.sshNoSwarmPort === undefined }, async () => {
-    await expectUserError(['server', 'add', 'lab-noswarm'], /Docker Swarm is not active on lab-noswarm \(state: inactive\)/);
+    await expectUserError(
+      ['server', 'add', 'lab-noswarm'],
+      /Docker Swarm is not active on lab-noswarm \(state: inactive\)/,
+    );
   });
 
   it('rejects user@host:port names with the ssh config fix', async () => {
@@ -134,7 +151,11 @@ describe('abra server add --local', () => {
 
   it('Docker not installed locally (no socket)', async () => {
     const env = { ...op.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
-    await expectUserError(['server', 'add', '--local'], /No Docker engine at \/nonexistent\/docker\.sock/, env);
+    await expectUserError(
+      ['server', 'add', '--local'],
+      /No Docker engine at \/nonexistent\/docker\.sock/,
+      env,
+    );
   });
 });
 
@@ -151,7 +172,10 @@ describe('abra server rm', () => {
     const dir = join(op.abraDir, 'servers', 'busy.example');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'app.busy.example.env'), 'TYPE=custom-html\n', { mode: 0o600 });
-    await expectUserError(['server', 'rm', '-n', 'busy.example'], /still holds 1 app config\(s\): app\.busy\.example/);
+    await expectUserError(
+      ['server', 'rm', '-n', 'busy.example'],
+      /still holds 1 app config\(s\): app\.busy\.example/,
+    );
     const res = await abra(['server', 'rm', '--force', 'busy.example'], op.env);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /and 1 app config/);

@@ -47,6 +47,15 @@ describe('server names', () => {
 
 describe('tables', () => {
   it('aligns columns and upper-cases headers', () => {
-    assert.equal(renderTable(['name', 'host'], [['a', 'x'], ['long-name', 'y']]), 'NAME       HOST\na          x\nlong-name  y');
+    assert.equal(
+      renderTable(
+        ['name', 'host'],
+        [
+          ['a', 'x'],
+          ['long-name', 'y'],
+        ],
+      ),
+      'NAME       HOST\na          x\nlong-name  y',
+    );
   });
 });

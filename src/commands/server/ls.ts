@@ -31,7 +31,11 @@ function cells(r: ServerRow, offline: boolean): string[] {
   const s = r.status;
   if (!s?.reachable) return [...base, '-', '-', `unreachable: ${s?.error?.message ?? 'unknown error'}`];
   const swarm =
-    s.swarm === 'active' ? (s.swarmManager ? `manager (${s.nodes} nodes)` : 'worker') : (s.swarm ?? '-');
+    s.swarm === 'active'
+      ? s.swarmManager
+        ? `manager (${s.nodes} node${s.nodes === 1 ? '' : 's'})`
+        : 'worker'
+      : (s.swarm ?? '-');
   const ok =
     s.swarm === 'active' && s.swarmManager
       ? s.proxyNetwork

@@ -1,5 +1,5 @@
-import { Agent, type ClientRequestArgs } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Agent } from 'node:http';
+import { Duplex } from 'node:stream';
 import { UserError } from '../../errors.js';
 
 /** How a DockerClient reaches an engine: an http.Agent plus, for unix sockets, the path. */
@@ -31,33 +31,88 @@ export function localTransport(env: NodeJS.ProcessEnv = process.env): DockerTran
 }
 
 /**
- * Channels on a pooled SSH connection posing as sockets: node's http client calls these
- * socket methods, which an ssh2 channel lacks and which mean nothing for a channel.
+ * An SSH channel posing as a socket for node's http client. It exists synchronously while the
+ * channel opens, because node's Agent only counts a socket once createConnection has returned
+ * it: with asynchronous creation maxSockets would not bound the channels of a burst of requests.
  */
-class ChannelAgent extends Agent {
-  constructor(private readonly openStream: () => Promise<Duplex>) {
-    super({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
+class DeferredChannel extends Duplex {
+  private target: Duplex | undefined;
+  private readonly queued: { chunk: Buffer; cb: (err?: Error | null) => void }[] = [];
+  private ending: (() => void) | undefined;
+
+  constructor(open: Promise<Duplex>) {
+    super();
+    open.then(
+      (t) => this.attach(t),
+      (err: Error) => this.destroy(err),
+    );
   }
 
-  override createConnection(
-    _options: ClientRequestArgs,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex {
-    this.openStream().then(
-      (stream) => callback?.(null, asSocket(stream)),
-      (err: Error) => callback?.(err, undefined as unknown as Duplex),
-    );
-    // node's Agent waits for the callback when createConnection returns nothing.
-    return undefined as unknown as Duplex;
+  private attach(t: Duplex): void {
+    if (this.destroyed) {
+      t.destroy();
+      return;
+    }
+    this.target = t;
+    t.on('data', (d: Buffer) => {
+      if (!this.push(d)) t.pause();
+    });
+    t.once('end', () => this.push(null));
+    t.once('error', (err: Error) => this.destroy(err));
+    t.once('close', () => this.destroy());
+    for (const q of this.queued.splice(0)) t.write(q.chunk, q.cb);
+    this.ending?.();
+  }
+
+  override _read(): void {
+    this.target?.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.target) this.target.write(chunk, cb);
+    else this.queued.push({ chunk, cb });
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.ending = () => {
+      this.target?.end();
+      cb();
+    };
+    if (this.target) this.ending();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.target?.destroy();
+    cb(err);
+  }
+
+  // Socket methods node's http client calls; they mean nothing for a channel.
+  setKeepAlive(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setTimeout(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
   }
 }
 
-function asSocket(stream: Duplex): Duplex {
-  const s = stream as Duplex & Record<string, unknown>;
-  for (const m of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref']) {
-    if (typeof s[m] !== 'function') s[m] = () => s;
+class ChannelAgent extends Agent {
+  constructor(private readonly openStream: () => Promise<Duplex>) {
+    // 8 channels stay below OpenSSH's default MaxSessions (10) for dial-stdio session channels.
+    super({ keepAlive: true, maxSockets: 8, maxFreeSockets: 8 });
   }
-  return stream;
+
+  override createConnection(): Duplex {
+    return new DeferredChannel(this.openStream());
+  }
 }
 
 export function channelTransport(endpoint: string, openStream: () => Promise<Duplex>): DockerTransport {

@@ -70,6 +70,7 @@ export class SshPool {
 export class SshSession {
   private mode: DockerChannelMode | undefined;
   private probing: Promise<Duplex> | undefined;
+  private readonly channels = new Set<Duplex>();
 
   constructor(
     readonly server: string,
@@ -80,6 +81,19 @@ export class SshSession {
     forcedMode?: DockerChannelMode,
   ) {
     this.mode = forcedMode;
+    // ssh2 leaves channels of a dead connection silently open; node's http agent would keep
+    // them as idle keep-alive sockets and the next request on one would hang.
+    client.once('close', () => {
+      for (const ch of this.channels) ch.destroy();
+      this.channels.clear();
+    });
+  }
+
+  private track<T extends Duplex>(ch: T): T {
+    this.counters.channelsOpened++;
+    this.channels.add(ch);
+    ch.once('close', () => this.channels.delete(ch));
+    return ch;
   }
 
   /**
@@ -112,7 +126,9 @@ export class SshSession {
       this.mode = 'streamlocal';
       return ch;
     } catch (err) {
-      this.debug(`ssh ${this.server}: streamlocal to ${REMOTE_DOCKER_SOCKET} refused (${(err as Error).message}); trying docker system dial-stdio`);
+      this.debug(
+        `ssh ${this.server}: streamlocal to ${REMOTE_DOCKER_SOCKET} refused (${(err as Error).message}); trying docker system dial-stdio`,
+      );
     }
     // dial-stdio says nothing until spoken to, so a broken remote docker would only show up as
     // a hung-up HTTP request. Ask the remote CLI once, where its error message is readable.
@@ -126,8 +142,7 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       this.client.openssh_forwardOutStreamLocal(path, (err, ch) => {
         if (err) return reject(err);
-        this.counters.channelsOpened++;
-        resolve(ch);
+        resolve(this.track(ch));
       });
     });
   }
@@ -136,7 +151,7 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       this.client.exec('docker system dial-stdio', (err, ch) => {
         if (err) return reject(this.channelError(err));
-        this.counters.channelsOpened++;
+        this.track(ch);
         let stderr = '';
         let sawData = false;
         ch.stderr.on('data', (d: Buffer) => {
@@ -167,7 +182,7 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, ch) => {
         if (err) return reject(this.channelError(err));
-        this.counters.channelsOpened++;
+        this.track(ch);
         let stdout = '';
         let stderr = '';
         let code: number | null = null;
