@@ -12,7 +12,7 @@ export function define(cmd: Command): void {
       'after',
       '\nabra reads ~/.ssh/config (HostName, User, Port, IdentityFile), ssh-agent and ~/.ssh/known_hosts.\n' +
         'The server must run Docker with Swarm active on a manager node.\n\n' +
-        'Examples:\n  abra server add --local\n  abra server add swarm.example.com',
+        'Examples:\n  abra server add --local\n  abra server add swarm.example.com\n',
     )
     .action(async (host: string | undefined, opts: { local?: boolean; machine?: boolean }, self: Command) =>
       withDeps(self, async (deps) => {
