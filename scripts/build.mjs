@@ -1,14 +1,17 @@
 // Bundle the CLI with esbuild: one small entry chunk plus a lazily loaded chunk per command,
 // so `abra --help` parses almost nothing. ssh2 stays external (optional native addons).
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build next to dist/ and swap directories, so a CLI already running never sees half a build.
+const next = new URL('../dist.next', import.meta.url);
+const old = new URL('../dist.old', import.meta.url);
+await rm(next, { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir: 'dist.next',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -22,3 +25,7 @@ await build({
   },
   logLevel: 'warning',
 });
+await rm(old, { recursive: true, force: true });
+await rename(new URL('../dist', import.meta.url), old).catch(() => undefined);
+await rename(next, new URL('../dist', import.meta.url));
+await rm(old, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DockerConnector } from '../infra/docker/connector.js';
 import { abraPaths } from '../infra/store/paths.js';
 import { ServerStore } from '../infra/store/servers.js';
+import { createValidatorLoader } from '../services/compose/load-recipe.js';
 import type { Deps } from '../services/deps.js';
 import { consoleIo } from '../ui/io.js';
 
@@ -29,7 +30,14 @@ export async function withDeps<T>(
   const io = consoleIo({ debug: globals.debug, noInput: globals.noInput });
   const paths = abraPaths(env);
   const docker = new DockerConnector({ env, debug: io.debug });
-  const deps: Deps = { paths, servers: new ServerStore(paths), docker, io, env };
+  const deps: Deps = {
+    paths,
+    servers: new ServerStore(paths),
+    docker,
+    io,
+    env,
+    composeValidator: createValidatorLoader(),
+  };
   try {
     return await fn(deps, globals);
   } finally {

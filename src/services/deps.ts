@@ -1,3 +1,4 @@
+import type { ComposeSchemaValidator } from '../domain/compose/load.js';
 import type { DockerConnector } from '../infra/docker/connector.js';
 import type { AbraPaths } from '../infra/store/paths.js';
 import type { ServerStore } from '../infra/store/servers.js';
@@ -10,4 +11,6 @@ export interface Deps {
   docker: DockerConnector;
   io: Io;
   env: NodeJS.ProcessEnv;
+  /** The compose schema validator, compiled on first use (ajv is slow to load). */
+  composeValidator: () => Promise<ComposeSchemaValidator>;
 }

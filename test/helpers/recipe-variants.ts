@@ -10,6 +10,9 @@ export interface RecipeVariant {
   label: string;
   files: string[];
   env: Record<string, string>;
+  /** The variant as an app env file would hold it (the sample with DOMAIN set). */
+  envText: string;
+  domain: string;
 }
 
 const ASSIGN = /^#\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/;
@@ -42,14 +45,16 @@ export function recipeVariants(
   });
   if (current.length) blocks.push(current);
   const variant = (label: string, enabled: number[]): RecipeVariant => {
-    const text = lines.map((l, i) => (enabled.includes(i) ? l.trim().replace(/^#\s*/, '') : l)).join('\n');
-    const values = parseEnv(text, `${recipe}/.env.sample`).values();
-    values.DOMAIN = domain;
+    const body = lines.map((l, i) => (enabled.includes(i) ? l.trim().replace(/^#\s*/, '') : l)).join('\n');
+    const envText = `${body}${body.endsWith('\n') || body === '' ? '' : '\n'}DOMAIN=${domain}\n`;
+    const values = parseEnv(envText, `${recipe}/.env.sample`).values();
     return {
       recipe,
       label,
       files: composeFilesOf(values).map((f) => join(dir, f)),
       env: composeEnv(values, abraSh, domain),
+      envText,
+      domain,
     };
   };
   return [

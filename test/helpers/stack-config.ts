@@ -13,11 +13,11 @@ export type Outcome = { ok: true; json: unknown } | { ok: false; error: string }
  * string written as a literal block (`|2-`): a value "\nabc" comes out as "abc". The loaded
  * value inside docker keeps them, so the comparison ignores leading line breaks on both sides.
  */
-function normalize(v: unknown): unknown {
+export function normalizeOracle(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(/^\n+/, '');
-  if (Array.isArray(v)) return v.map(normalize);
+  if (Array.isArray(v)) return v.map(normalizeOracle);
   if (v !== null && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalizeOracle(x)]));
   return v;
 }
 
@@ -39,7 +39,7 @@ export function dockerStackConfig(files: string[], env: Record<string, string>):
         if (err) return resolve({ ok: false, error: (stderr || err.message).trim() });
         resolve({
           ok: true,
-          json: normalize(JSON.parse(JSON.stringify(parseComposeYaml(stdout, 'docker-output').data))),
+          json: normalizeOracle(JSON.parse(JSON.stringify(parseComposeYaml(stdout, 'docker-output').data))),
         });
       },
     );
@@ -60,7 +60,7 @@ export function ourStackConfig(
       env: fullEnv,
       ...(validator ? { validator } : {}),
     });
-    return { ok: true, json: normalize(JSON.parse(JSON.stringify(canonicalCompose(config)))) };
+    return { ok: true, json: normalizeOracle(JSON.parse(JSON.stringify(canonicalCompose(config)))) };
   } catch (err) {
     if (err instanceof UserError) return { ok: false, error: err.message };
     throw err;

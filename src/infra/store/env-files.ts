@@ -1,0 +1,111 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
+import { errnoCode, UserError } from '../../errors.js';
+import { writeFileAtomic } from './atomic.js';
+import type { AbraPaths } from './paths.js';
+
+/** An app env file found under servers/: the file stem is the app name (its domain). */
+export interface AppEnvFile {
+  readonly server: string;
+  readonly app: string;
+  readonly path: string;
+}
+
+/** Read and parse an env file; a missing or unreadable file is a UserError naming the path. */
+export async function readEnvFile(path: string): Promise<EnvDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  return parseEnv(text, path);
+}
+
+/** Write an env file atomically, readable by its owner only (it names secret versions). */
+export async function writeEnvFile(path: string, doc: EnvDocument | string): Promise<void> {
+  await writeFileAtomic(path, doc.toString(), 0o600);
+}
+
+/**
+ * Every `servers/<server>/<app>.env`, sorted by server then app, the glob Go abra uses to find
+ * apps. servers/ and its entries may be symlinks. Hidden entries are skipped, like the
+ * `.name.tmp` files of an interrupted atomic write.
+ */
+export async function listAppEnvFiles(paths: AbraPaths): Promise<AppEnvFile[]> {
+  const servers = await readdirOrEmpty(paths.servers);
+  const found: AppEnvFile[] = [];
+  for (const server of servers.sort()) {
+    if (server.startsWith('.')) continue;
+    const dir = join(paths.servers, server);
+    if (!(await isDirectory(dir))) continue;
+    for (const file of (await readdirOrEmpty(dir)).sort()) {
+      if (file.startsWith('.') || !file.endsWith('.env') || file === '.env') continue;
+      const path = join(dir, file);
+      if (await isFile(path)) found.push({ server, app: file.slice(0, -'.env'.length), path });
+    }
+  }
+  return found;
+}
+
+function unreadable(path: string, err: unknown): UserError {
+  const code = errnoCode(err);
+  if (code === 'ENOENT')
+    return new UserError('The env file does not exist', {
+      where: path,
+      hint: 'Check the app name with `abra app ls`, or create the app with `abra app new`.',
+      code: 'env_file_missing',
+      cause: err,
+    });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new UserError('The env file cannot be read: permission denied', {
+      where: path,
+      hint: `Make it readable by your user, e.g. \`chmod 600 ${path}\` as its owner.`,
+      code: 'env_file_unreadable',
+      cause: err,
+    });
+  if (code === 'EISDIR')
+    return new UserError('The env file path is a directory', {
+      where: path,
+      hint: 'Move the directory out of the way; an app env file is a plain file <domain>.env.',
+      code: 'env_file_unreadable',
+      cause: err,
+    });
+  return new UserError(`The env file cannot be read (${code ?? 'unknown error'})`, {
+    where: path,
+    hint: 'Check the file and its permissions, then retry.',
+    code: 'env_file_unreadable',
+    cause: err,
+  });
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (err) {
+    // A dangling symlink is not an app; anything else is worth reporting.
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (err) {
+    // A dangling symlink is not an app; anything else is worth reporting.
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}

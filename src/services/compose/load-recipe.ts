@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { composeEnv, composeFilesOf } from '../../domain/compose/app-env.js';
+import { type ComposeSchemaValidator, loadCompose } from '../../domain/compose/load.js';
+import type { ComposeConfig } from '../../domain/compose/types.js';
+import { readAbraShExports } from '../../domain/env/abra-sh.js';
+import type { EnvDocument } from '../../domain/env/document.js';
+import { errnoCode, UserError } from '../../errors.js';
+
+export interface LoadRecipeComposeOptions {
+  recipeDir: string;
+  /** The app env (or a recipe's .env.sample when no app is involved). */
+  env: EnvDocument;
+  /** App name = domain; gives STACK_NAME. */
+  domain: string;
+  /** Skip schema validation (only for tools that want to see an invalid file merged). */
+  validate?: boolean;
+}
+
+export interface RecipeCompose {
+  files: string[];
+  env: Record<string, string>;
+  config: ComposeConfig;
+}
+
+/** Created once per process on first use: compiling schemas is the expensive part of loading. */
+export function createValidatorLoader(): () => Promise<ComposeSchemaValidator> {
+  let validator: Promise<ComposeSchemaValidator> | undefined;
+  return () => {
+    validator ??= import('../../domain/compose/schema/index.js').then((m) => m.createComposeValidator());
+    return validator;
+  };
+}
+
+/**
+ * The compose files named by the env's COMPOSE_FILE, interpolated with the env, the recipe's
+ * abra.sh exports and STACK_NAME, validated and merged: what abra deploys for this app.
+ */
+export async function loadRecipeCompose(
+  opts: LoadRecipeComposeOptions,
+  validator: () => Promise<ComposeSchemaValidator>,
+): Promise<RecipeCompose> {
+  const values = opts.env.values();
+  const abraSh = await readOptional(join(opts.recipeDir, 'abra.sh'));
+  const env = composeEnv(values, abraSh === undefined ? {} : readAbraShExports(abraSh), opts.domain);
+  const names = composeFilesOf(values);
+  const files = names.map((n) => join(opts.recipeDir, n));
+  const sources = await Promise.all(
+    files.map(async (file, i) => {
+      const text = await readOptional(file);
+      if (text === undefined) {
+        const line = opts.env.entries().findLast((e) => e.key === 'COMPOSE_FILE')?.line;
+        throw new UserError(`COMPOSE_FILE names ${names[i]}, which does not exist in the recipe`, {
+          where: line ? `${opts.env.file}:${line} (COMPOSE_FILE)` : opts.env.file,
+          hint: `Recipe files: see ${opts.recipeDir}. Fix the name, or check out a recipe version that has it.`,
+          code: 'compose_file_missing',
+        });
+      }
+      return { file, text };
+    }),
+  );
+  const config = loadCompose({
+    files: sources,
+    workingDir: opts.recipeDir,
+    env,
+    ...(opts.validate === false ? {} : { validator: await validator() }),
+  });
+  return { files, env, config };
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw new UserError(`Cannot read ${path}: ${(err as Error).message}`, {
+      where: path,
+      code: 'file_unreadable',
+    });
+  }
+}
