@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark under bench/, one table. Figures, never assertions.
 import { benchApiLatency } from './api-latency.js';
 import { benchCliStartup } from './cli-startup.js';
+import { benchComposeLoad } from './compose-load.js';
 import { type BenchRow, renderRows } from './lib.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
   ['cli-startup', benchCliStartup],
   ['api-latency', benchApiLatency],
+  ['compose-load', benchComposeLoad],
 ];
 
 const only = process.argv.slice(2);

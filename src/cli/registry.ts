@@ -46,4 +46,53 @@ export const registry: NounSpec[] = [
       },
     ],
   },
+  {
+    name: 'recipe',
+    aliases: ['r'],
+    summary: 'Manage recipes (git repositories of compose files that describe apps)',
+    verbs: [
+      {
+        name: 'fetch',
+        aliases: ['f'],
+        summary: 'Clone a recipe (by name, git URL or path), or fetch its new tags',
+        load: () => import('../commands/recipe/fetch.js'),
+      },
+      {
+        name: 'ls',
+        aliases: ['list'],
+        summary: 'List fetched recipes and the catalogue with their latest versions',
+        load: () => import('../commands/recipe/ls.js'),
+      },
+      {
+        name: 'versions',
+        aliases: ['v'],
+        summary: "List a recipe's versions with each service's image",
+        load: () => import('../commands/recipe/versions.js'),
+      },
+      {
+        name: 'new',
+        aliases: ['n'],
+        summary: 'Create a new recipe from the standard template',
+        load: () => import('../commands/recipe/new.js'),
+      },
+      {
+        name: 'diff',
+        aliases: ['d'],
+        summary: "Show a recipe's uncommitted changes",
+        load: () => import('../commands/recipe/diff.js'),
+      },
+      {
+        name: 'reset',
+        aliases: ['rs'],
+        summary: "Discard a recipe's uncommitted changes",
+        load: () => import('../commands/recipe/reset.js'),
+      },
+      {
+        name: 'compose',
+        aliases: ['c'],
+        summary: 'Print the merged, interpolated compose config for an env file',
+        load: () => import('../commands/recipe/compose.js'),
+      },
+    ],
+  },
 ];

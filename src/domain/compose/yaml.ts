@@ -75,6 +75,7 @@ export function parseComposeYaml(text: string, file: string): ParsedYaml {
       code: 'compose_yaml_invalid',
     });
   }
+  checkTabIndentation(text, file, doc.contents, lineCounter);
   const positions = new Map<string, number>();
   const toJs = (node: unknown, path: YamlPath, depth: number): YamlValue => {
     if (depth > 200) throw yamlError(file, 'aliases nest too deeply (recursive anchor?)', undefined);
@@ -163,6 +164,59 @@ function scalarOf(n: Scalar, file: string, lc: LineCounter): YamlValue {
     return value;
   if (typeof value === 'bigint') return Number(value);
   throw yamlError(file, `unsupported YAML value (${typeof value})`, lc.linePos(n.range?.[0] ?? 0).line);
+}
+
+/**
+ * The yaml library forgives tabs in indentation; Go's yaml (a libyaml port), and so docker,
+ * rejects a tab in a line's leading whitespace in block context ("found character that cannot
+ * start any token"). Flow collections and quoted scalars may contain such lines; block scalar
+ * content may have tabs only after its indentation.
+ */
+function checkTabIndentation(text: string, file: string, root: unknown, lc: LineCounter): void {
+  if (!text.includes('\t')) return;
+  const tolerant: [number, number][] = [];
+  const blocks: [number, number][] = [];
+  const visit = (node: unknown) => {
+    if (isAlias(node) || node === null || typeof node !== 'object') return;
+    const range = (node as Node).range;
+    if (isScalar(node)) {
+      if (!range) return;
+      if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') tolerant.push([range[0], range[1]]);
+      if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') blocks.push([range[0], range[1]]);
+      return;
+    }
+    if ((isMap(node) || isSeq(node)) && node.flow && range) tolerant.push([range[0], range[1]]);
+    if (isMap(node)) {
+      for (const p of node.items) {
+        visit(p.key);
+        visit(p.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) visit(item);
+  };
+  visit(root);
+  let offset = 0;
+  let blockIndent: number | undefined;
+  let blockEnd = -1;
+  for (const line of text.split('\n')) {
+    const start = offset;
+    offset += line.length + 1;
+    const lead = /^[ \t]*/.exec(line)?.[0] ?? '';
+    const block = blocks.find(([a, b]) => start > a && start < b);
+    if (block && block[1] !== blockEnd) {
+      blockEnd = block[1];
+      blockIndent = undefined;
+    }
+    if (block && blockIndent === undefined && line.trim() !== '') blockIndent = /^ */.exec(line)?.[0].length;
+    if (!lead.includes('\t')) continue;
+    if (tolerant.some(([a, b]) => start > a && start < b)) continue;
+    if (block && lead.indexOf('\t') >= (blockIndent ?? 1)) continue;
+    const pos = lc.linePos(start);
+    throw new UserError(`${file}: found a tab character in indentation`, {
+      where: `${file}:${pos.line}`,
+      hint: 'YAML indentation must use spaces; replace the tab(s) at the start of that line with spaces.',
+      code: 'compose_yaml_invalid',
+    });
+  }
 }
 
 function lineOf(lc: LineCounter, node: { range?: [number, number, number] | null }): number | undefined {

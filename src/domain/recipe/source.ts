@@ -1,0 +1,41 @@
+import { basename, isAbsolute, resolve } from 'node:path';
+
+/** Where `abra recipe fetch <target>` gets a recipe from. */
+export type RecipeSource =
+  | { kind: 'name'; name: string }
+  | { kind: 'url'; name: string; url: string }
+  | { kind: 'path'; name: string; path: string };
+
+export const DEFAULT_RECIPE_BASE = 'https://git.coopcloud.tech/coop-cloud';
+
+// `scheme://...` (https, ssh, git, file) or scp-like `user@host:path`.
+const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
+
+/**
+ * Classify what the user typed: a URL, a local path (anything with a slash or starting with
+ * "." or "~"), else a recipe name. `cwd` and `home` resolve relative and `~/` paths.
+ */
+export function classifyRecipeTarget(target: string, cwd: string, home: string): RecipeSource {
+  if (URL_LIKE.test(target) || SCP_LIKE.test(target)) {
+    return { kind: 'url', url: target, name: nameFromLocation(target) };
+  }
+  if (target.includes('/') || target.startsWith('.') || target.startsWith('~')) {
+    const expanded = target === '~' || target.startsWith('~/') ? home + target.slice(1) : target;
+    const path = isAbsolute(expanded) ? resolve(expanded) : resolve(cwd, expanded);
+    return { kind: 'path', path, name: nameFromLocation(path) };
+  }
+  return { kind: 'name', name: target };
+}
+
+/** The last path segment without `.git`: `https://host/org/wordpress.git` -> `wordpress`. */
+export function nameFromLocation(location: string): string {
+  const trimmed = location.replace(/[/\\]+$/, '').replace(/\.git$/, '');
+  const afterColon = SCP_LIKE.test(trimmed) ? trimmed.slice(trimmed.indexOf(':') + 1) : trimmed;
+  const withoutQuery = afterColon.replace(/[?#].*$/, '');
+  return basename(withoutQuery.replace(/[/\\]+$/, '')).replace(/\.git$/, '');
+}
+
+export function defaultRecipeUrl(name: string): string {
+  return `${DEFAULT_RECIPE_BASE}/${name}.git`;
+}

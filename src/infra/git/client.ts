@@ -1,0 +1,160 @@
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UserError } from '../../errors.js';
+import { isGitError } from './errors.js';
+import { type GitExecOptions, type GitOutput, runGit, runGitRaw } from './exec.js';
+import { parseCatFileBatch, parseStatus, parseTagRefs, type StatusEntry, type TagRef } from './parse.js';
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/**
+ * The git operations abra needs, over the system `git` binary: argument arrays only, `--`
+ * before paths, revisions checked so none can be read as an option.
+ */
+export class GitClient {
+  constructor(private readonly opts: GitExecOptions) {}
+
+  run(args: string[], cwd?: string): Promise<GitOutput> {
+    return runGit(args, cwd, this.opts);
+  }
+
+  /** True when `dir` is itself the top of a work tree (not merely inside another repo). */
+  async isRepo(dir: string): Promise<boolean> {
+    try {
+      const { stdout } = await this.run(['rev-parse', '--show-toplevel'], dir);
+      return (await realpath(stdout.trim())) === (await realpath(resolve(dir)));
+    } catch (err) {
+      if (isGitError(err)) return false;
+      throw err;
+    }
+  }
+
+  async clone(source: string, dest: string): Promise<void> {
+    await this.run(['clone', '--quiet', '--', source, dest]);
+  }
+
+  async remotes(dir: string): Promise<string[]> {
+    const { stdout } = await this.run(['remote'], dir);
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  async remoteUrl(dir: string, remote: string): Promise<string | undefined> {
+    try {
+      return (await this.run(['remote', 'get-url', '--', remote], dir)).stdout.trim() || undefined;
+    } catch (err) {
+      if (isGitError(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Fetch branches and every tag; upstream retags win (`--force`), local tags are kept. */
+  async fetchTags(dir: string, remote: string): Promise<void> {
+    await this.run(['fetch', '--quiet', '--tags', '--force', '--', remote], dir);
+  }
+
+  async tags(dir: string): Promise<TagRef[]> {
+    const { stdout } = await this.run(
+      ['for-each-ref', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)', 'refs/tags'],
+      dir,
+    );
+    return parseTagRefs(stdout);
+  }
+
+  /** The commit a revision names, or undefined when there is none (e.g. no commits yet). */
+  async resolveCommit(dir: string, rev: string): Promise<string | undefined> {
+    checkRev(rev);
+    try {
+      const { stdout } = await this.run(
+        ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+        dir,
+      );
+      return stdout.trim() || undefined;
+    } catch (err) {
+      if (isGitError(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async status(dir: string): Promise<StatusEntry[]> {
+    const { stdout } = await this.run(
+      ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all'],
+      dir,
+    );
+    return parseStatus(stdout);
+  }
+
+  /** Uncommitted changes to tracked files (staged or not) as a plain patch. */
+  async diff(dir: string): Promise<string> {
+    const base = (await this.resolveCommit(dir, 'HEAD')) === undefined ? [] : ['HEAD'];
+    const { stdout } = await this.run(['diff', '--no-color', '--no-ext-diff', ...base, '--'], dir);
+    return stdout;
+  }
+
+  /** Discard changes to tracked files and delete untracked (not ignored) files. */
+  async discardChanges(dir: string): Promise<void> {
+    await this.run(['reset', '--quiet', '--hard', 'HEAD', '--'], dir);
+    await this.run(['clean', '--quiet', '--force', '-d', '--'], dir);
+  }
+
+  async checkout(dir: string, rev: string): Promise<void> {
+    checkRev(rev);
+    await this.run(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', rev, '--'], dir);
+  }
+
+  /** A file's content at a revision (`git show <rev>:<path>`), or undefined when not there. */
+  async showFile(dir: string, rev: string, path: string): Promise<string | undefined> {
+    const [content] = await this.readFiles(dir, [{ rev, path }]);
+    return content;
+  }
+
+  /**
+   * Many files at many revisions in one git process (`cat-file --batch`): `recipe versions`
+   * reads compose.yml at every tag. Entries are undefined where the file does not exist.
+   */
+  async readFiles(dir: string, wanted: { rev: string; path: string }[]): Promise<(string | undefined)[]> {
+    if (wanted.length === 0) return [];
+    for (const w of wanted) {
+      checkRev(w.rev);
+      if (/[\n\0]/.test(w.path)) throw new UserError(`Invalid path "${w.path}"`, { code: 'git_bad_path' });
+    }
+    const input = wanted.map((w) => `${w.rev}:${w.path.replace(/^\.?\//, '')}\n`).join('');
+    const { stdout } = await runGitRaw(['cat-file', '--batch'], dir, input, this.opts);
+    return parseCatFileBatch(stdout, wanted.length);
+  }
+
+  async init(dir: string, branch: string): Promise<void> {
+    await this.run(['init', '--quiet', `--initial-branch=${branch}`, '--', dir]);
+  }
+
+  async addAll(dir: string): Promise<void> {
+    await this.run(['add', '--all', '--', '.'], dir);
+  }
+
+  /** Commit the index; `author` overrides user.name/user.email for this commit only. */
+  async commit(dir: string, message: string, author?: GitIdentity): Promise<string> {
+    const who = author ? ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`] : [];
+    await this.run([...who, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', message], dir);
+    return (await this.resolveCommit(dir, 'HEAD')) ?? '';
+  }
+
+  async configGet(dir: string | undefined, key: string): Promise<string | undefined> {
+    try {
+      return (await this.run(['config', '--get', '--', key], dir)).stdout.trim() || undefined;
+    } catch (err) {
+      if (isGitError(err)) return undefined;
+      throw err;
+    }
+  }
+}
+
+function checkRev(rev: string): void {
+  if (rev.length === 0 || rev.startsWith('-') || /[\s\0]/.test(rev)) {
+    throw new UserError(`"${rev}" is not a valid git revision`, {
+      hint: 'Use a tag (e.g. 1.2.0+1.27.2), a branch or a commit hash.',
+      code: 'git_bad_rev',
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
+import { errnoCode, errorMessage, UserError } from '../../errors.js';
+import type { AbraPaths } from './paths.js';
+
+/** The local catalogue copy, `$ABRA_DIR/catalogue/recipes.json`. Read-only here. */
+export class CatalogueStore {
+  constructor(private readonly paths: AbraPaths) {}
+
+  get file(): string {
+    return join(this.paths.catalogue, 'recipes.json');
+  }
+
+  /** The catalogue, or undefined when there is no local copy. */
+  async read(): Promise<Catalogue | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+    const hint = `The local catalogue copy is damaged. Restore it (\`git -C ${this.paths.catalogue} checkout -- recipes.json\`) or move the catalogue directory away; recipes can still be fetched by git URL.`;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(`The recipe catalogue is not valid JSON: ${errorMessage(err)}`, {
+        where: this.file,
+        hint,
+        code: 'catalogue_invalid',
+        cause: err,
+      });
+    }
+    const parsed = parseCatalogue(data);
+    if (!parsed.ok)
+      throw new UserError(`The recipe catalogue has an unexpected shape: ${parsed.reason}`, {
+        where: this.file,
+        hint,
+        code: 'catalogue_invalid',
+      });
+    return parsed.catalogue;
+  }
+}

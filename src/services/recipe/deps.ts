@@ -1,0 +1,28 @@
+import { homedir } from 'node:os';
+import { GitClient } from '../../infra/git/client.js';
+import { CatalogueStore } from '../../infra/store/catalogue.js';
+import { RecipeStore } from '../../infra/store/recipes.js';
+import type { Deps } from '../deps.js';
+
+/** What the recipe services touch: the recipes and catalogue stores, and git. */
+export interface RecipeDeps extends Pick<Deps, 'paths' | 'io' | 'env'> {
+  git: GitClient;
+  recipes: RecipeStore;
+  catalogue: CatalogueStore;
+  /** Where relative paths given on the command line are resolved from. */
+  cwd: string;
+  home: string;
+}
+
+export function recipeDeps(deps: Pick<Deps, 'paths' | 'io' | 'env'>): RecipeDeps {
+  return {
+    paths: deps.paths,
+    io: deps.io,
+    env: deps.env,
+    git: new GitClient({ env: deps.env, debug: deps.io.debug }),
+    recipes: new RecipeStore(deps.paths),
+    catalogue: new CatalogueStore(deps.paths),
+    cwd: process.cwd(),
+    home: deps.env.HOME ?? homedir(),
+  };
+}
