@@ -7,6 +7,13 @@ const VERSION = typeof __ABRA_VERSION__ === 'string' ? __ABRA_VERSION__ : '0.0.0
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-d');
+  // `abra recipe ls | head` closes our stdout early; that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   try {
     const { program, verbCommands } = buildProgram();
     const target = findVerb(argv.slice(2), verbCommands);

@@ -15,6 +15,11 @@ export interface LoadRecipeComposeOptions {
   domain: string;
   /** Skip schema validation (only for tools that want to see an invalid file merged). */
   validate?: boolean;
+  /**
+   * Read a recipe file by its path relative to the recipe; default: the working tree. Deploys
+   * and `app compose` read the app's pinned version straight from git instead.
+   */
+  readRecipeFile?: (relativePath: string) => Promise<string | undefined>;
 }
 
 export interface RecipeCompose {
@@ -41,13 +46,22 @@ export async function loadRecipeCompose(
   validator: () => Promise<ComposeSchemaValidator>,
 ): Promise<RecipeCompose> {
   const values = opts.env.values();
-  const abraSh = await readOptional(join(opts.recipeDir, 'abra.sh'));
+  const read = opts.readRecipeFile ?? ((rel: string) => readOptional(join(opts.recipeDir, rel)));
+  const abraSh = await read('abra.sh');
   const env = composeEnv(values, abraSh === undefined ? {} : readAbraShExports(abraSh), opts.domain);
   const names = composeFilesOf(values);
   const files = names.map((n) => join(opts.recipeDir, n));
   const sources = await Promise.all(
     files.map(async (file, i) => {
-      const text = await readOptional(file);
+      // Names come from COMPOSE_FILE: never let one climb out of the recipe.
+      if ((names[i] as string).split('/').includes('..')) {
+        throw new UserError(`COMPOSE_FILE entry ${names[i]} points outside the recipe`, {
+          where: opts.env.file,
+          hint: 'List files relative to the recipe directory, e.g. compose.yml:compose.smtp.yml.',
+          code: 'compose_file_invalid',
+        });
+      }
+      const text = await read(names[i] as string);
       if (text === undefined) {
         const line = opts.env.entries().findLast((e) => e.key === 'COMPOSE_FILE')?.line;
         throw new UserError(`COMPOSE_FILE names ${names[i]}, which does not exist in the recipe`, {
