@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { createComposeValidator } from '../../src/domain/compose/schema/index.js';
 import { parseComposeYaml } from '../../src/domain/compose/yaml.js';
 import { abra } from '../helpers/cli.js';
 import { type RecipeVariant, recipeVariants } from '../helpers/recipe-variants.js';
@@ -21,6 +22,7 @@ const abraDir = mkdtempSync(join(tmpdir(), 'abra-oracle-'));
 const recipesDir = join(abraDir, 'recipes');
 cpSync(FIXTURES, recipesDir, { recursive: true });
 after(() => rmSync(abraDir, { recursive: true, force: true }));
+const validator = createComposeValidator();
 const recipes = readdirSync(recipesDir).filter((d) => statSync(join(recipesDir, d)).isDirectory());
 
 function describeOutcome(o: Outcome): string {
@@ -65,7 +67,7 @@ describe('every corpus recipe loads exactly as `docker stack config` loads it', 
       const results = await mapLimited(all, 4, async (v, i) => ({
         v,
         theirs: await dockerStackConfig(v.files, v.env),
-        ours: ourStackConfig(v.files, v.env),
+        ours: ourStackConfig(v.files, v.env, validator),
         cli: await viaCli(v, i),
       }));
       for (const { v, theirs, ours, cli } of results) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadCompose } from '../../src/domain/compose/load.js';
+import { createComposeValidator } from '../../src/domain/compose/schema/index.js';
 import { UserError } from '../../src/errors.js';
 
 const CORPUS = new URL('../fixtures/recipes/', import.meta.url).pathname;
@@ -94,6 +95,8 @@ const wrongShape = fc
       ? `services:\n  app:\n    image: x\n    ${key}: ${value}\n`
       : `services: {}\n${top}: ${value}\n`,
   );
+
+const validator = createComposeValidator();
 
 describe('malformed compose input never crashes', () => {
   it('>= 300 generated broken files each end in a UserError with a location, or load', () => {

@@ -1,41 +1,12 @@
-// Go's time.ParseDuration and Duration.String(), which docker uses for every compose duration:
-// "90s" loads as 1m30s and prints that way, so the oracle sees exactly Go's text.
+// Go's Duration.String(), which docker uses for every compose duration it prints: "90s" loads
+// as 1m30s and prints that way, so the oracle sees exactly Go's text.
 
-const UNITS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1_000n,
-  µs: 1_000n,
-  μs: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
+import { parseGoDuration as parseChecked } from './schema/duration.js';
 
-/** Nanoseconds, or undefined when `text` is not a Go duration. */
+/** Nanoseconds, or undefined when `text` is not a Go duration (the schema says why). */
 export function parseGoDuration(text: string): bigint | undefined {
-  let s = text;
-  let neg = false;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    neg = s.startsWith('-');
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n;
-  if (s === '') return undefined;
-  let total = 0n;
-  const re = /^(\d*)(?:\.(\d*))?([a-zµμ]+)/;
-  while (s.length > 0) {
-    const m = re.exec(s);
-    if (!m) return undefined;
-    const [whole, intPart = '', frac = '', unitName = ''] = m;
-    if (intPart === '' && frac === '') return undefined;
-    const unit = UNITS[unitName];
-    if (unit === undefined) return undefined;
-    total += BigInt(intPart || '0') * unit;
-    if (frac) total += (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
-    s = s.slice(whole.length);
-  }
-  return neg ? -total : total;
+  const r = parseChecked(text);
+  return r.ok ? r.nanoseconds : undefined;
 }
 
 export function formatGoDuration(ns: bigint): string {

@@ -2,11 +2,9 @@ import { UserError } from '../../errors.js';
 import { InterpolationError, interpolateConfig, type Lookup } from './interpolate.js';
 import { mergeConfigs } from './merge.js';
 import { LoadError, normalizeConfig } from './normalize.js';
+import { LATEST_COMPOSE_SCHEMA_VERSION as LATEST_COMPOSE_VERSION } from './schema/versions.js';
 import type { ComposeConfig } from './types.js';
 import { type ParsedYaml, parseComposeYaml, pathToString, type YamlMap, type YamlPath } from './yaml.js';
-
-/** The newest compose v3 schema docker/cli 28 knows; a file without `version` (or "3") gets it. */
-export const LATEST_COMPOSE_VERSION = '3.13';
 
 export interface SchemaIssue {
   path: (string | number)[];
