@@ -111,6 +111,7 @@ describe('malformed compose input never crashes', () => {
           files: [{ file: 'compose.yml', text }],
           workingDir: '/recipe',
           env: { STACK_NAME: 's' },
+          validator,
         });
       } catch (err) {
         if (!(err instanceof UserError)) {
