@@ -13,7 +13,10 @@ const FIXTURES = new URL('../test/fixtures/recipes/', import.meta.url).pathname;
 export async function benchComposeLoad(): Promise<BenchRow[]> {
   const recipes = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory());
   const variants = recipes.flatMap((r) => recipeVariants(join(FIXTURES, r), r));
-  const inputs = variants.map((v) => ({ v, sources: v.files.map((f) => ({ file: f, text: readFileSync(f, 'utf8') })) }));
+  const inputs = variants.map((v) => ({
+    v,
+    sources: v.files.map((f) => ({ file: f, text: readFileSync(f, 'utf8') })),
+  }));
 
   const t0 = nowMs();
   const { loadCompose } = await import('../src/domain/compose/load.js');

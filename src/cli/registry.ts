@@ -88,10 +88,35 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/recipe/reset.js'),
       },
       {
+        name: 'lint',
+        aliases: ['l'],
+        summary: 'Check a recipe against the Co-op Cloud rules (exit 1 on errors)',
+        load: () => import('../commands/recipe/lint.js'),
+      },
+      {
         name: 'compose',
         aliases: ['c'],
         summary: 'Print the merged, interpolated compose config for an env file',
         load: () => import('../commands/recipe/compose.js'),
+      },
+    ],
+  },
+  {
+    name: 'app',
+    aliases: ['a'],
+    summary: 'Manage apps (deployed instances of recipes, one env file each)',
+    verbs: [
+      {
+        name: 'check',
+        aliases: ['chk'],
+        summary: "Compare an app's env file with its recipe's .env.sample",
+        load: () => import('../commands/app/check.js'),
+      },
+      {
+        name: 'compose',
+        aliases: ['cmp'],
+        summary: 'Print the compose config abra deploys for an app (merged and interpolated)',
+        load: () => import('../commands/app/compose.js'),
       },
     ],
   },

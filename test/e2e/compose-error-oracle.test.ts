@@ -14,7 +14,11 @@ const validator = createComposeValidator();
 
 const seeds = readdirSync(CORPUS)
   .filter((d) => statSync(join(CORPUS, d)).isDirectory())
-  .flatMap((d) => readdirSync(join(CORPUS, d)).filter((f) => f.startsWith('compose')).map((f) => readFileSync(join(CORPUS, d, f), 'utf8')));
+  .flatMap((d) =>
+    readdirSync(join(CORPUS, d))
+      .filter((f) => f.startsWith('compose'))
+      .map((f) => readFileSync(join(CORPUS, d, f), 'utf8')),
+  );
 
 // Edits a maintainer could make by mistake, spliced in at a random line of a real file.
 const edits = fc.constantFrom(
@@ -46,14 +50,12 @@ const edits = fc.constantFrom(
   '\t',
 );
 
-const mutated = fc
-  .tuple(fc.constantFrom(...seeds), fc.nat(), edits)
-  .map(([text, line, edit]) => {
-    const lines = text.split('\n');
-    const at = 1 + (line % Math.max(1, lines.length - 1));
-    lines.splice(at, 0, edit);
-    return lines.join('\n');
-  });
+const mutated = fc.tuple(fc.constantFrom(...seeds), fc.nat(), edits).map(([text, line, edit]) => {
+  const lines = text.split('\n');
+  const at = 1 + (line % Math.max(1, lines.length - 1));
+  lines.splice(at, 0, edit);
+  return lines.join('\n');
+});
 
 describe('broken compose files: docker stack config rejects <=> abra rejects', () => {
   it('200 mutated corpus files', async () => {
@@ -76,6 +78,9 @@ describe('broken compose files: docker stack config rejects <=> abra rejects', (
       }
     });
     assert.deepEqual(mismatches.slice(0, 5), []);
-    assert.ok(rejected > 40 && rejected < 190, `a real mix of valid and invalid files (${rejected} rejected)`);
+    assert.ok(
+      rejected > 40 && rejected < 190,
+      `a real mix of valid and invalid files (${rejected} rejected)`,
+    );
   });
 });

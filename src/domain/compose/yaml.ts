@@ -64,7 +64,7 @@ export function parseComposeYaml(text: string, file: string): ParsedYaml {
     merge: true,
     uniqueKeys: true,
     lineCounter,
-    prettyErrors: false,
+    prettyErrors: true,
   });
   const first = doc.errors[0];
   if (first) {
