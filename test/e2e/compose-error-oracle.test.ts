@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createComposeValidator } from '../../src/domain/compose/schema/index.js';
+import { corpusComposeTexts } from '../helpers/corpus.js';
 import { dockerStackConfig, mapLimited, ourStackConfig } from '../helpers/stack-config.js';
 
-const CORPUS = new URL('../fixtures/recipes/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'abra-errors-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const validator = createComposeValidator();
 
-const seeds = readdirSync(CORPUS)
-  .filter((d) => statSync(join(CORPUS, d)).isDirectory())
-  .flatMap((d) =>
-    readdirSync(join(CORPUS, d))
-      .filter((f) => f.startsWith('compose'))
-      .map((f) => readFileSync(join(CORPUS, d, f), 'utf8')),
-  );
+const seeds = corpusComposeTexts();
 
 // Edits a maintainer could make by mistake, spliced in at a random line of a real file.
 const edits = fc.constantFrom(

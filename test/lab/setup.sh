@@ -54,45 +54,17 @@ export DOCKER_HOST=unix://$MAIN_SOCK
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 export DOCKER_CLI_HINTS=false
 
-# ---- logging --------------------------------------------------------------------------------------
-now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
-T0=$(now_us) STEP=setup STEP_T=$T0
-step() { STEP=$1; STEP_T=$(now_us); }
-log() { printf '[abra-lab] %-9s %s (%d ms)\n' "$STEP" "$*" $(( ($(now_us) - STEP_T) / 1000 )) >&2; }
-die() { printf '[abra-lab] %-9s ERROR: %s\n' "$STEP" "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
+LOG_PREFIX=abra-lab
+# shellcheck source=scripts/lib.sh
+source "$HERE/../../scripts/lib.sh"
 pid_running() {  # pid_running PID: exists and is not a zombie (pid 1 here reaps orphans only every ~2 s)
   local st
   { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
   st=${st##*) }; [ "${st%% *}" != Z ]
 }
-pid_alive() {  # pid_alive PIDFILE WORD: the pid in PIDFILE runs and its command line contains WORD
-  local pid
-  [ -s "$1" ] || return 1
-  pid=$(<"$1")
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
-}
 write_if_changed() {  # write_if_changed FILE MODE CONTENT -> 0 if the file was (re)written
   if [ -f "$1" ] && [ "$(<"$1")" = "$3" ]; then return 1; fi
   printf '%s\n' "$3" >"$1.tmp.$$"; chmod "$2" "$1.tmp.$$"; mv -f "$1.tmp.$$" "$1"
-}
-ping_sock() {  # ping_sock SOCKET: GET /_ping answers OK
-  if have curl; then
-    [ "$(curl -s --max-time 5 --unix-socket "$1" http://localhost/_ping 2>/dev/null)" = OK ]
-  else
-    timeout 10 docker -H "unix://$1" version --format '{{.Server.Version}}' >/dev/null 2>&1
-  fi
-}
-wait_ping() {  # wait_ping SOCKET LOGFILE WHAT
-  local deadline=$(( $(date +%s) + TIMEOUT ))
-  until ping_sock "$1"; do
-    if [ "$(date +%s)" -ge "$deadline" ]; then
-      tail -n 30 "$2" >&2 || true
-      die "$3 did not answer on $1 within ${TIMEOUT}s (log $2)"
-    fi
-    sleep 0.1
-  done
 }
 
 [ "$(id -u)" = 0 ] || die "must run as root"

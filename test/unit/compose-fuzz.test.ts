@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadCompose } from '../../src/domain/compose/load.js';
 import { createComposeValidator } from '../../src/domain/compose/schema/index.js';
 import { UserError } from '../../src/errors.js';
+import { corpusComposeTexts } from '../helpers/corpus.js';
 
-const CORPUS = new URL('../fixtures/recipes/', import.meta.url).pathname;
-const seeds = readdirSync(CORPUS)
-  .filter((d) => statSync(join(CORPUS, d)).isDirectory())
-  .flatMap((d) =>
-    readdirSync(join(CORPUS, d))
-      .filter((f) => f.startsWith('compose'))
-      .map((f) => readFileSync(join(CORPUS, d, f), 'utf8')),
-  );
+const seeds = corpusComposeTexts();
 
 const junk = fc.constantFrom(
   ':',
