@@ -1,5 +1,16 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { errnoCode, errorMessage, RemoteError, UserError } from '../../errors.js';
+import type {
+  DockerEvent,
+  Network,
+  NetworkCreate,
+  Service,
+  ServiceSpec,
+  SwarmObject,
+  SwarmObjectSpec,
+  Task,
+  Volume,
+} from './swarm-types.js';
 import type { DockerTransport } from './transport.js';
 import {
   DOCKER_API_VERSION,
@@ -179,6 +190,186 @@ export class DockerClient {
 
   listTasks(filters?: Filters): Promise<TaskSummary[]> {
     return this.request<TaskSummary[]>('GET', '/tasks', { query: { filters } });
+  }
+
+  // --- swarm objects ------------------------------------------------------------------------
+
+  services(filters?: Filters, status = false): Promise<Service[]> {
+    return this.request<Service[]>('GET', '/services', { query: { filters, status: status || undefined } });
+  }
+
+  inspectService(id: string): Promise<Service> {
+    return this.request<Service>('GET', `/services/${encodeURIComponent(id)}`);
+  }
+
+  /** No registry auth and no digest pinning: images are used as named (offline servers work). */
+  createService(spec: ServiceSpec): Promise<{ ID: string; Warnings?: string[] | null }> {
+    return this.request('POST', '/services/create', { body: spec });
+  }
+
+  updateService(
+    id: string,
+    version: number,
+    spec: ServiceSpec,
+    opts: { rollback?: 'previous' } = {},
+  ): Promise<{ Warnings?: string[] | null }> {
+    return this.request('POST', `/services/${encodeURIComponent(id)}/update`, {
+      query: { version, rollback: opts.rollback },
+      body: spec,
+    });
+  }
+
+  async removeService(id: string): Promise<void> {
+    await this.request('DELETE', `/services/${encodeURIComponent(id)}`);
+  }
+
+  tasks(filters?: Filters): Promise<Task[]> {
+    return this.request<Task[]>('GET', '/tasks', { query: { filters } });
+  }
+
+  networks(filters?: Filters): Promise<Network[]> {
+    return this.request<Network[]>('GET', '/networks', { query: { filters } });
+  }
+
+  createNetwork(spec: NetworkCreate): Promise<{ Id: string; Warning?: string }> {
+    return this.request('POST', '/networks/create', { body: spec });
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    await this.request('DELETE', `/networks/${encodeURIComponent(id)}`);
+  }
+
+  secrets(filters?: Filters): Promise<SwarmObject[]> {
+    return this.request<SwarmObject[]>('GET', '/secrets', { query: { filters } });
+  }
+
+  createSecret(spec: SwarmObjectSpec): Promise<{ ID: string }> {
+    return this.request('POST', '/secrets/create', { body: spec });
+  }
+
+  async removeSecret(id: string): Promise<void> {
+    await this.request('DELETE', `/secrets/${encodeURIComponent(id)}`);
+  }
+
+  configs(filters?: Filters): Promise<SwarmObject[]> {
+    return this.request<SwarmObject[]>('GET', '/configs', { query: { filters } });
+  }
+
+  createConfig(spec: SwarmObjectSpec): Promise<{ ID: string }> {
+    return this.request('POST', '/configs/create', { body: spec });
+  }
+
+  async removeConfig(id: string): Promise<void> {
+    await this.request('DELETE', `/configs/${encodeURIComponent(id)}`);
+  }
+
+  async volumes(filters?: Filters): Promise<Volume[]> {
+    const res = await this.request<{ Volumes: Volume[] | null }>('GET', '/volumes', { query: { filters } });
+    return res.Volumes ?? [];
+  }
+
+  async removeVolume(name: string, force = false): Promise<void> {
+    await this.request('DELETE', `/volumes/${encodeURIComponent(name)}`, {
+      query: { force: force || undefined },
+    });
+  }
+
+  /** Does an image exist on this engine (no registry involved)? */
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.request('GET', `/images/${encodeURIComponent(ref)}/json`);
+      return true;
+    } catch (err) {
+      if (err instanceof DockerApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The engine's event stream as parsed JSON objects; ends when `signal` aborts. Service
+   * events are cluster-wide on a manager, container events only local (see docs/dockerlab.md).
+   */
+  async *events(
+    opts: { filters?: Filters; since?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<DockerEvent> {
+    const res = await this.stream('GET', '/events', { query: { filters: opts.filters, since: opts.since } });
+    const abort = () => res.destroy();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    let buf = '';
+    try {
+      for await (const chunk of res) {
+        buf += (chunk as Buffer).toString('utf8');
+        let nl = buf.indexOf('\n');
+        while (nl >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) yield JSON.parse(line) as DockerEvent;
+          nl = buf.indexOf('\n');
+        }
+      }
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+      res.destroy();
+    }
+  }
+
+  /**
+   * A service's logs, demultiplexed (stdout and stderr frames of the non-TTY stream format).
+   * `follow` keeps the stream open until `signal` aborts.
+   */
+  async *serviceLogs(
+    id: string,
+    opts: {
+      follow?: boolean;
+      since?: string;
+      tail?: string;
+      timestamps?: boolean;
+      stderr?: boolean;
+      stdout?: boolean;
+      signal?: AbortSignal;
+    } = {},
+  ): AsyncGenerator<{ stream: 'stdout' | 'stderr'; line: string }> {
+    const res = await this.stream('GET', `/services/${encodeURIComponent(id)}/logs`, {
+      query: {
+        follow: opts.follow || undefined,
+        since: opts.since,
+        tail: opts.tail,
+        timestamps: opts.timestamps || undefined,
+        stdout: opts.stdout ?? true,
+        stderr: opts.stderr ?? true,
+      },
+    });
+    const abort = () => res.destroy();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    let buf = Buffer.alloc(0);
+    const pending = { stdout: '', stderr: '' };
+    try {
+      for await (const chunk of res) {
+        buf = Buffer.concat([buf, chunk as Buffer]);
+        while (buf.length >= 8) {
+          const size = buf.readUInt32BE(4);
+          if (buf.length < 8 + size) break;
+          const kind = buf[0] === 2 ? 'stderr' : 'stdout';
+          pending[kind] += buf.subarray(8, 8 + size).toString('utf8');
+          buf = buf.subarray(8 + size);
+          let nl = pending[kind].indexOf('\n');
+          while (nl >= 0) {
+            yield { stream: kind, line: pending[kind].slice(0, nl) };
+            pending[kind] = pending[kind].slice(nl + 1);
+            nl = pending[kind].indexOf('\n');
+          }
+        }
+      }
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+      res.destroy();
+    }
+    for (const kind of ['stdout', 'stderr'] as const)
+      if (pending[kind]) yield { stream: kind, line: pending[kind] };
   }
 
   close(): void {
