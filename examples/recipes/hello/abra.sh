@@ -1,0 +1,1 @@
+# Config versions would be exported here (this recipe has no swarm configs).

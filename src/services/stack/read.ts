@@ -1,0 +1,60 @@
+import type { DockerClient } from '../../infra/docker/client.js';
+import type { Network, Service, SwarmObject, Task, Volume } from '../../infra/docker/swarm-types.js';
+
+/** The label `docker stack deploy` (and abra) puts on every object of a stack. */
+export const NAMESPACE_LABEL = 'com.docker.stack.namespace';
+
+export interface StackObjects {
+  services: Service[];
+  networks: Network[];
+}
+
+export const byNamespace = (stack: string) => ({ label: [`${NAMESPACE_LABEL}=${stack}`] });
+
+/** Is this object really part of the stack? Checked before anything is changed or deleted. */
+export function belongsTo(stack: string, labels: Record<string, string> | null | undefined): boolean {
+  return labels?.[NAMESPACE_LABEL] === stack;
+}
+
+/** Services and networks of one stack: two filtered API calls. */
+export async function readStack(docker: DockerClient, stack: string): Promise<StackObjects> {
+  const [services, networks] = await Promise.all([
+    docker.services(byNamespace(stack), true),
+    docker.networks(byNamespace(stack)),
+  ]);
+  return {
+    services: services
+      .filter((s) => belongsTo(stack, s.Spec.Labels))
+      .sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name)),
+    networks: networks.filter((n) => belongsTo(stack, n.Labels)),
+  };
+}
+
+export async function stackTasks(docker: DockerClient, stack: string): Promise<Task[]> {
+  return docker.tasks(byNamespace(stack));
+}
+
+export interface StackData {
+  volumes: Volume[];
+  secrets: SwarmObject[];
+  configs: SwarmObject[];
+}
+
+/** What outlives an undeploy: volumes, secrets and configs carrying the stack's label. */
+export async function readStackData(docker: DockerClient, stack: string): Promise<StackData> {
+  const [volumes, secrets, configs] = await Promise.all([
+    docker.volumes(byNamespace(stack)),
+    docker.secrets(byNamespace(stack)),
+    docker.configs(byNamespace(stack)),
+  ]);
+  return {
+    volumes: volumes.filter((v) => belongsTo(stack, v.Labels)),
+    secrets: secrets.filter((s) => belongsTo(stack, s.Spec.Labels)),
+    configs: configs.filter((c) => belongsTo(stack, c.Spec.Labels)),
+  };
+}
+
+/** `<stack>_<service>` -> `<service>`. */
+export function shortName(stack: string, serviceName: string): string {
+  return serviceName.startsWith(`${stack}_`) ? serviceName.slice(stack.length + 1) : serviceName;
+}
