@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { reportError } from './errors.js';
-import { type NounSpec, registry, type VerbSpec } from './registry.js';
+import { type GroupSpec, isGroup, type NounSpec, registry, type VerbSpec } from './registry.js';
 
 declare const __ABRA_VERSION__: string;
 const VERSION = typeof __ABRA_VERSION__ === 'string' ? __ABRA_VERSION__ : '0.0.0-dev';
@@ -46,7 +46,13 @@ function addNoun(program: Command, noun: NounSpec, verbCommands: Map<VerbSpec, C
   const nounCmd = program.command(noun.name).aliases(noun.aliases).description(noun.summary).exitOverride();
   for (const verb of noun.verbs) {
     const cmd = nounCmd.command(verb.name).aliases(verb.aliases).description(verb.summary).exitOverride();
-    verbCommands.set(verb, cmd);
+    if (!isGroup(verb)) verbCommands.set(verb, cmd);
+    else
+      for (const sub of verb.verbs)
+        verbCommands.set(
+          sub,
+          cmd.command(sub.name).aliases(sub.aliases).description(sub.summary).exitOverride(),
+        );
   }
 }
 
@@ -57,7 +63,10 @@ function findVerb(
 ): { spec: VerbSpec; cmd: Command } | undefined {
   const words = args.filter((a) => !a.startsWith('-'));
   const noun = registry.find((n) => n.name === words[0] || n.aliases.includes(words[0] ?? ''));
-  const verb = noun?.verbs.find((v) => v.name === words[1] || v.aliases.includes(words[1] ?? ''));
+  const named = (word: string | undefined) => (v: VerbSpec | GroupSpec) =>
+    v.name === word || v.aliases.includes(word ?? '');
+  const entry = noun?.verbs.find(named(words[1]));
+  const verb = entry && isGroup(entry) ? entry.verbs.find(named(words[2])) : entry;
   if (!verb) return undefined;
   const cmd = verbCommands.get(verb);
   return cmd ? { spec: verb, cmd } : undefined;

@@ -12,11 +12,23 @@ export interface VerbSpec {
   load: () => Promise<CommandModule>;
 }
 
-export interface NounSpec {
+/** A verb that only groups further verbs: `abra app secret <verb>`. */
+export interface GroupSpec {
   name: string;
   aliases: string[];
   summary: string;
   verbs: VerbSpec[];
+}
+
+export interface NounSpec {
+  name: string;
+  aliases: string[];
+  summary: string;
+  verbs: (VerbSpec | GroupSpec)[];
+}
+
+export function isGroup(spec: VerbSpec | GroupSpec): spec is GroupSpec {
+  return 'verbs' in spec;
 }
 
 // Only names and one-line summaries live here, so `abra --help` loads no command code.
@@ -107,6 +119,55 @@ export const registry: NounSpec[] = [
     summary: 'Manage apps (deployed instances of recipes, one env file each)',
     verbs: [
       {
+        name: 'new',
+        aliases: ['n'],
+        summary: "Create an app's env file from a recipe (optionally with its secrets)",
+        load: () => import('../commands/app/new.js'),
+      },
+      {
+        name: 'config',
+        aliases: ['cfg'],
+        summary: "Edit an app's env file in $EDITOR, saved only if it is valid",
+        load: () => import('../commands/app/config.js'),
+      },
+      {
+        name: 'ls',
+        aliases: ['list'],
+        summary: 'List apps grouped by server (from local env files)',
+        load: () => import('../commands/app/ls.js'),
+      },
+      {
+        name: 'secret',
+        aliases: ['sc'],
+        summary: "Manage an app's versioned swarm secrets",
+        verbs: [
+          {
+            name: 'generate',
+            aliases: ['g'],
+            summary: "Generate secrets (passwords or passphrases) on the app's server",
+            load: () => import('../commands/app/secret/generate.js'),
+          },
+          {
+            name: 'insert',
+            aliases: ['i'],
+            summary: 'Store a value you provide as a secret',
+            load: () => import('../commands/app/secret/insert.js'),
+          },
+          {
+            name: 'ls',
+            aliases: ['list'],
+            summary: 'List the secrets the recipe expects and whether the server has them',
+            load: () => import('../commands/app/secret/ls.js'),
+          },
+          {
+            name: 'rm',
+            aliases: ['remove'],
+            summary: "Remove the app's secrets (only those labelled as the app's)",
+            load: () => import('../commands/app/secret/rm.js'),
+          },
+        ],
+      },
+      {
         name: 'check',
         aliases: ['chk'],
         summary: "Compare an app's env file with its recipe's .env.sample",
@@ -117,6 +178,60 @@ export const registry: NounSpec[] = [
         aliases: ['cmp'],
         summary: 'Print the compose config abra deploys for an app (merged and interpolated)',
         load: () => import('../commands/app/compose.js'),
+      },
+      {
+        name: 'deploy',
+        aliases: ['d'],
+        summary: 'Deploy an app: plan, apply, watch it converge, roll back on failure',
+        load: () => import('../commands/app/deploy.js'),
+      },
+      {
+        name: 'history',
+        aliases: ['hist'],
+        summary: 'Show who changed an app and how it went (the audit log kept on its server)',
+        load: () => import('../commands/app/history.js'),
+      },
+      {
+        name: 'ps',
+        aliases: ['p'],
+        summary: "Show an app's services and tasks (state, image, version)",
+        load: () => import('../commands/app/ps.js'),
+      },
+      {
+        name: 'logs',
+        aliases: ['lg'],
+        summary: "Show (or follow) an app's service logs",
+        load: () => import('../commands/app/logs.js'),
+      },
+      {
+        name: 'services',
+        aliases: ['sr'],
+        summary: "List an app's deployed services",
+        load: () => import('../commands/app/services.js'),
+      },
+      {
+        name: 'labels',
+        aliases: ['lb'],
+        summary: "Show the coop-cloud.* labels of an app's deployed services",
+        load: () => import('../commands/app/labels.js'),
+      },
+      {
+        name: 'restart',
+        aliases: ['re'],
+        summary: 'Restart a service (or all) with a rolling update, and wait until it runs again',
+        load: () => import('../commands/app/restart.js'),
+      },
+      {
+        name: 'undeploy',
+        aliases: ['un'],
+        summary: 'Remove an app from its server, keeping volumes, secrets and configs',
+        load: () => import('../commands/app/undeploy.js'),
+      },
+      {
+        name: 'remove',
+        aliases: ['rm'],
+        summary: "Delete an undeployed app's volumes, secrets, configs and env file",
+        load: () => import('../commands/app/remove.js'),
       },
     ],
   },

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../domain/plan/canonical.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { Service, Task } from '../../infra/docker/swarm-types.js';
 
@@ -19,6 +20,8 @@ export interface WatchOptions {
   /** How many failed tasks of the new spec count as "this version does not start". */
   maxTaskFailures?: number;
   pollMs?: number;
+  /** Watching a rollback: swarm's rollback states are progress, not failure. */
+  rollingBack?: boolean;
   signal?: AbortSignal;
 }
 
@@ -30,28 +33,41 @@ export interface WatchResult {
 
 const FAILED_STATES = new Set(['failed', 'rejected']);
 const SWARM_GAVE_UP = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
+const ROLLBACK_AS_UPDATE: Record<string, string> = {
+  rollback_started: 'updating',
+  rollback_completed: 'completed',
+  rollback_paused: 'paused',
+};
 
 /**
  * Decide one service's state from its spec and tasks. Tasks created since the service's last
  * update belong to the submitted spec; success means every slot runs one of them (a task with
  * a healthcheck only reaches `running` once healthy) and swarm's own update has completed.
  */
-export function assessService(service: Service, tasks: Task[], maxTaskFailures: number): ServiceProgress {
-  // UpdatedAt also moves when swarm records update progress, so the spec change time is the
-  // update's StartedAt (or the creation time of a service never updated).
-  const since = comparableTime(service.UpdateStatus?.StartedAt ?? service.CreatedAt);
-  const current = tasks.filter((t) => t.ServiceID === service.ID && comparableTime(t.CreatedAt) >= since);
+export function assessService(
+  service: Service,
+  tasks: Task[],
+  maxTaskFailures: number,
+  rollingBack = false,
+): ServiceProgress {
+  // A task runs the submitted version when its spec is the service's task template: timestamps
+  // cannot tell (UpdatedAt moves with update progress, and a fresh update may not have started).
+  const template = taskKey(service.Spec.TaskTemplate);
+  const current = tasks.filter((t) => t.ServiceID === service.ID && taskKey(t.Spec) === template);
   const desired = service.Spec.Mode?.Global
     ? (service.ServiceStatus?.DesiredTasks ?? 1)
     : (service.Spec.Mode?.Replicated?.Replicas ?? 1);
   const running = current.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
   const failed = current.filter((t) => FAILED_STATES.has(t.Status.State));
-  const update = service.UpdateStatus?.State;
+  const raw = service.UpdateStatus?.State;
+  const update = rollingBack && raw !== undefined ? (ROLLBACK_AS_UPDATE[raw] ?? raw) : raw;
   if (update && SWARM_GAVE_UP.has(update)) {
+    // Swarm has already put the old spec back, so the task that failed ran the new one.
+    const anyFailed = tasks.filter((t) => t.ServiceID === service.ID && FAILED_STATES.has(t.Status.State));
     return {
       state: 'failed',
       reason: `swarm stopped the update (${update}): ${service.UpdateStatus?.Message ?? ''}`.trim(),
-      taskError: lastError(failed),
+      taskError: lastError(failed.length ? failed : anyFailed),
     };
   }
   const rejected = failed.find((t) => t.Status.State === 'rejected');
@@ -80,6 +96,12 @@ export function assessService(service: Service, tasks: Task[], maxTaskFailures: 
   if (desired === 0 && (update === undefined || update === 'completed'))
     return { state: 'converged', running, desired };
   return { state: 'pending', running, desired, detail };
+}
+
+/** Tasks do not repeat the default runtime their service spec reports. */
+function taskKey(spec: object): string {
+  const { Runtime, ...rest } = spec as { Runtime?: string };
+  return canonicalJson(Runtime === 'container' ? rest : spec);
 }
 
 /** Go prints RFC 3339 with trailing zeros of the fraction dropped: pad it so text compares. */
@@ -137,7 +159,7 @@ export async function watchConvergence(
       let allDone = true;
       let anyFailed = false;
       targets.forEach((t, i) => {
-        const p = assessService(services[i] as Service, tasks, maxFailures);
+        const p = assessService(services[i] as Service, tasks, maxFailures, opts.rollingBack);
         const before = progress[t.name];
         if (JSON.stringify(before) !== JSON.stringify(p)) opts.onProgress?.(t.name, p);
         progress[t.name] = p;

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { withDeps } from '../../cli/context.js';
+import { appDeploy } from '../../services/deploy/deploy.js';
+import { renderJson } from '../../ui/table.js';
+
+export function define(cmd: Command): void {
+  cmd
+    .argument('<app>', 'app name (its domain)')
+    .argument(
+      '[version]',
+      "a release tag or commit of the recipe (default: the env's recorded version, else the latest)",
+    )
+    .option('-C, --chaos', "deploy the recipe's working tree, uncommitted changes included")
+    .option('-f, --force', 'redeploy even if this version already runs (new tasks for every service)')
+    .option('-D, --no-domain-checks', 'do not check that DOMAIN resolves to the server')
+    .option('-c, --no-converge-checks', 'do not wait for the services to converge')
+    .option('-i, --ignore-env-version', 'ignore the version recorded in the app env')
+    .option('--force-unlock', "take over another operator's deploy lock on this app")
+    .option('-m, --machine', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nShows the plan, asks (unless -n), applies it under the app lock, and waits until every task of\n' +
+        'the new version runs (healthy where a healthcheck exists). On failure or timeout every changed\n' +
+        'service is rolled back (a failed first deploy is removed; volumes and secrets are kept).\n',
+    )
+    .action(
+      async (
+        app: string,
+        version: string | undefined,
+        opts: {
+          chaos?: boolean;
+          force?: boolean;
+          domainChecks?: boolean;
+          convergeChecks?: boolean;
+          ignoreEnvVersion?: boolean;
+          forceUnlock?: boolean;
+          machine?: boolean;
+        },
+        self: Command,
+      ) =>
+        withDeps(self, async (deps, globals) => {
+          const res = await appDeploy(
+            {
+              app,
+              version,
+              chaos: opts.chaos === true,
+              force: opts.force === true,
+              noDomainChecks: opts.domainChecks === false,
+              noConvergeChecks: opts.convergeChecks === false,
+              ignoreEnvVersion: opts.ignoreEnvVersion === true,
+              noInput: globals.noInput,
+              forceUnlock: opts.forceUnlock === true,
+              argv: process.argv.slice(2),
+            },
+            deps,
+          );
+          if (opts.machine) return deps.io.out(renderJson(res));
+          const changed = res.plan.services.filter((s) => s.action !== 'unchanged').length;
+          deps.io.out(
+            `Deployed ${res.app} ${res.version} on ${res.server} in ${(res.durationMs / 1000).toFixed(1)}s ` +
+              `(${changed} service(s) changed${res.converged === 'skipped' ? ', convergence not checked' : ''}).`,
+          );
+        }),
+    );
+}

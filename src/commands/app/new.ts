@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { withDeps } from '../../cli/context.js';
+import { appNew } from '../../services/app/new.js';
+import { renderTable } from '../../ui/table.js';
+
+interface Flags {
+  server?: string;
+  domain?: string;
+  secrets?: boolean;
+  pass?: boolean;
+  chaos?: boolean;
+}
+
+export function define(cmd: Command): void {
+  cmd
+    .argument('[recipe]', 'a fetched recipe (see `abra recipe ls`)')
+    .argument('[version]', 'a release tag of the recipe (default: the latest)')
+    .option('-s, --server <server>', 'the server the app runs on (see `abra server ls`)')
+    .option('-D, --domain <domain>', "the app's domain, which is also its name")
+    .option('-S, --secrets', "generate all of the recipe's secrets on the server")
+    .option('-p, --pass', 'print the generated secret values (shown this once only)')
+    .option('-C, --chaos', "use the recipe's working tree instead of a release tag")
+    .addHelpText(
+      'after',
+      "\nWrites $ABRA_DIR/servers/<server>/<domain>.env from the recipe's .env.sample at that version,\n" +
+        'with <recipe>.example.com replaced by the domain and TYPE/RECIPE=<recipe>:<version>.\n\n' +
+        'Example:\n  abra app new wordpress -s default -D blog.example.com --secrets\n',
+    )
+    .action(async (recipe: string | undefined, version: string | undefined, opts: Flags, self: Command) =>
+      withDeps(self, async (deps) => {
+        const res = await appNew(
+          {
+            recipe,
+            version,
+            server: opts.server,
+            domain: opts.domain,
+            secrets: opts.secrets === true,
+            chaos: opts.chaos === true,
+          },
+          deps,
+        );
+        for (const w of res.warnings) deps.io.warn(w);
+        if (opts.pass && !opts.secrets)
+          deps.io.warn('--pass only applies with --secrets; no secret was generated');
+        deps.io.out(
+          `Created app ${res.app} (recipe ${res.recipe}, ${res.source}) on server ${res.server}: ${res.envFile}`,
+        );
+        if (opts.secrets) {
+          const names = res.secrets.map((s) => `${s.name} (${s.version})`).join(', ') || 'none';
+          deps.io.out(`Generated ${res.secrets.length} secret(s) on ${res.server}: ${names}`);
+          for (const s of res.skippedSecrets)
+            deps.io.warn(
+              `secret ${s.name} is generate=false: insert it with \`abra app secret insert ${res.app} ${s.name} <version> <value>\``,
+            );
+          if (opts.pass && res.secrets.length > 0) {
+            deps.io.out(
+              renderTable(
+                ['secret', 'version', 'value'],
+                res.secrets.map((s) => [s.name, s.version, s.value]),
+              ),
+            );
+            deps.io.warn(
+              'these values are shown once and cannot be read back from the swarm: store them now',
+            );
+          } else if (res.secrets.length > 0)
+            deps.io.out(
+              'The values are not shown (pass --pass to print them); they cannot be read back later.',
+            );
+        }
+        deps.io.out(
+          `Next: review the config with \`abra app config ${res.app}\`, then deploy with \`abra app deploy ${res.app}\`.`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,59 @@
+import { type AuditEntry, mergeEntries } from '../../domain/audit/entry.js';
+import { stackNameOf } from '../../domain/compose/app-env.js';
+import { errorMessage } from '../../errors.js';
+import type { DockerConnector } from '../../infra/docker/connector.js';
+import type { AbraPaths } from '../../infra/store/paths.js';
+import type { Io } from '../../ui/io.js';
+import { auditLogPath, readLocalAudit } from '../audit/local-log.js';
+import { readServerAudit } from '../audit/server-log.js';
+import { findApp } from './find-app.js';
+
+export interface AppHistoryOptions {
+  app: string;
+  /** Only the newest N entries. */
+  limit?: number;
+  /** Read the local log only; do not contact the server. */
+  offline?: boolean;
+}
+
+export interface AppHistoryDeps {
+  paths: AbraPaths;
+  docker: DockerConnector;
+  io: Pick<Io, 'warn' | 'debug'>;
+}
+
+export interface AppHistoryResult {
+  app: string;
+  server: string;
+  /** Where the entries came from: the server's shared log, or only this machine's. */
+  source: 'server' | 'local';
+  /** Oldest first, newest last. */
+  entries: AuditEntry[];
+}
+
+/**
+ * An app's history as every operator of its server sees it (the entries stored on the
+ * server), plus this operator's local entries the server lacks (written while it was
+ * unreachable). Offline or with the server unreachable: the local log alone, with a warning.
+ */
+export async function appHistory(opts: AppHistoryOptions, deps: AppHistoryDeps): Promise<AppHistoryResult> {
+  const found = await findApp(opts.app, deps.paths);
+  const local = await readLocalAudit(deps.paths, { app: found.app, server: found.server });
+  let remote: AuditEntry[] | undefined;
+  if (!opts.offline) {
+    try {
+      remote = await readServerAudit(deps.docker.client(found.server), stackNameOf(found.app));
+    } catch (err) {
+      deps.io.warn(
+        `Could not read the history stored on server ${found.server} (${errorMessage(err)}); ` +
+          `showing this machine's entries from ${auditLogPath(deps.paths)} only.`,
+      );
+    }
+  }
+  return {
+    app: found.app,
+    server: found.server,
+    source: remote ? 'server' : 'local',
+    entries: mergeEntries(remote ? [remote, local] : [local], opts.limit),
+  };
+}

@@ -1,0 +1,152 @@
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stackNameOf } from '../../domain/compose/app-env.js';
+import { parseEnv } from '../../domain/env/document.js';
+import { UserError } from '../../errors.js';
+import { GitClient } from '../../infra/git/client.js';
+import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';
+import { RecipeStore } from '../../infra/store/recipes.js';
+import type { Deps } from '../deps.js';
+import { localRecipeDir } from '../recipe/local.js';
+import { secretSpecsFor } from '../secret/context.js';
+import { planAll, type SkippedSecret, store } from '../secret/generate.js';
+import type { GeneratedValue } from '../secret/values.js';
+import { checkDomain, newAppEnv } from './new-env.js';
+import { newAppSource, readSample } from './new-version.js';
+
+export interface AppNewOptions {
+  recipe: string | undefined;
+  version: string | undefined;
+  server: string | undefined;
+  domain: string | undefined;
+  /** Generate every secret of the recipe on the server right away. */
+  secrets: boolean;
+  /** Start from the recipe's working tree instead of a release tag. */
+  chaos: boolean;
+}
+
+export interface AppNewResult {
+  app: string;
+  server: string;
+  envFile: string;
+  recipe: string;
+  /** What TYPE/RECIPE records after `:` (undefined with --chaos). */
+  version: string | undefined;
+  /** `1.2.0+1.27.2`, `commit 1a2b3c4d` or `working tree`. */
+  source: string;
+  secrets: GeneratedValue[];
+  skippedSecrets: SkippedSecret[];
+  warnings: string[];
+}
+
+/**
+ * Create an app: write `servers/<server>/<domain>.env` from the recipe's .env.sample at the
+ * chosen version and, with `secrets`, generate its secrets on the server. Everything that can
+ * fail is checked before the file is written; if storing secrets fails, the file is removed.
+ */
+export async function appNew(
+  opts: AppNewOptions,
+  deps: Pick<Deps, 'paths' | 'servers' | 'env' | 'io' | 'docker' | 'composeValidator'>,
+): Promise<AppNewResult> {
+  const recipe = required(opts.recipe, 'a recipe', 'the first argument: `abra app new <recipe>`');
+  const server = required(opts.server, '--server', '`--server <server>` (-s), one of `abra server ls`');
+  const domain = required(
+    opts.domain,
+    '--domain',
+    '`--domain <domain>` (-D), e.g. --domain cloud.example.com',
+  );
+  checkDomain(domain);
+  await checkServer(server, deps);
+  const envFile = join(deps.servers.dirOf(server), `${domain}.env`);
+  await checkUnique(domain, deps);
+
+  const git = new GitClient({ env: deps.env, debug: deps.io.debug });
+  const recipeDir = await localRecipeDir(recipe, { recipes: new RecipeStore(deps.paths), git });
+  const source = await newAppSource(recipeDir, recipe, opts, git);
+  const sample = await readSample(recipeDir, recipe, source, git);
+  // A broken sample is the recipe's fault: point at it, not at the env file not yet written.
+  parseEnv(
+    sample,
+    source.rev === undefined ? join(recipeDir, '.env.sample') : `${recipeDir} (${source.rev}:.env.sample)`,
+  );
+  const doc = newAppEnv(sample, { recipe, domain, version: source.version, file: envFile });
+
+  const base = {
+    app: domain,
+    server,
+    envFile,
+    recipe,
+    version: source.version,
+    source: source.label,
+    warnings: source.warnings,
+  };
+  if (!opts.secrets) {
+    await writeEnvFile(envFile, doc);
+    return { ...base, secrets: [], skippedSecrets: [] };
+  }
+
+  const specs = await secretSpecsFor({ recipeDir, rev: source.rev }, doc, domain, deps);
+  const client = deps.docker.client(server);
+  const ctx = { app: domain, envFile, stack: stackNameOf(domain), specs };
+  const plan = await planAll(client, ctx);
+  if (plan.existing.length > 0)
+    throw new UserError(
+      `Secrets of ${domain} already exist on ${server}: ${plan.existing.map((s) => s.remoteName).join(', ')}`,
+      {
+        where: `server ${server}`,
+        hint:
+          'They are left over from an earlier app with this domain. Remove them on the server ' +
+          `(\`docker secret rm ${plan.existing.map((s) => s.remoteName).join(' ')}\`), or create the app without --secrets and reuse them.`,
+        code: 'secret_exists',
+      },
+    );
+  await writeEnvFile(envFile, doc);
+  try {
+    const secrets = await store(client, ctx, plan.toCreate);
+    return { ...base, secrets, skippedSecrets: plan.skipped };
+  } catch (err) {
+    // No half-made app: without its secrets the env would just be a trap for the next try.
+    await unlink(envFile).catch(() => undefined);
+    throw err;
+  }
+}
+
+function required(value: string | undefined, what: string, how: string): string {
+  if (value !== undefined && value !== '') return value;
+  throw new UserError(`Missing ${what}: abra does not ask without a terminal or with --no-input`, {
+    hint: `Give ${how}.`,
+    code: 'usage',
+  });
+}
+
+async function checkServer(server: string, deps: Pick<Deps, 'servers'>): Promise<void> {
+  if (await deps.servers.exists(server)) return;
+  const known = (await deps.servers.list()).map((s) => s.name);
+  throw new UserError(`Unknown server "${server}"`, {
+    where: deps.servers.dirOf(server),
+    hint:
+      known.length > 0
+        ? `Known servers: ${known.join(', ')}. Add a new one with \`abra server add ${server}\`.`
+        : `Add it first with \`abra server add ${server}\` (or \`abra server add --local\`).`,
+    code: 'server_unknown',
+  });
+}
+
+/** App names are unique across servers, and so must be the stack names they map to. */
+async function checkUnique(domain: string, deps: Pick<Deps, 'paths'>): Promise<void> {
+  const stack = stackNameOf(domain);
+  for (const app of await listAppEnvFiles(deps.paths)) {
+    if (app.app === domain)
+      throw new UserError(`App ${domain} already exists on server ${app.server}`, {
+        where: app.path,
+        hint: `Choose another domain, or edit the existing app with \`abra app config ${domain}\`.`,
+        code: 'app_exists',
+      });
+    if (stackNameOf(app.app) === stack)
+      throw new UserError(`App ${app.app} on ${app.server} already uses the stack name ${stack}`, {
+        where: app.path,
+        hint: 'Stack names are the domain with "." as "_", cut to 45 characters; choose a domain that differs earlier.',
+        code: 'app_stack_clash',
+      });
+  }
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AuditEntry,
+  type AuditInput,
+  type AuditResult,
+  type AuditVersion,
+  shapeAuditEntry,
+} from '../../domain/audit/entry.js';
+import { AUDIT_KEEP } from '../../domain/audit/stored.js';
+import { stackNameOf } from '../../domain/compose/app-env.js';
+import { errorMessage } from '../../errors.js';
+import type { DockerConnector } from '../../infra/docker/connector.js';
+import type { AbraPaths } from '../../infra/store/paths.js';
+import type { Io } from '../../ui/io.js';
+import { appendLocalAudit, auditLogPath } from './local-log.js';
+import { operatorId } from './operator.js';
+import { pruneServerAudit, writeServerAudit } from './server-log.js';
+
+export interface AuditDeps {
+  paths: AbraPaths;
+  docker: DockerConnector;
+  io: Pick<Io, 'warn' | 'debug'>;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface AuditRecordInput extends AuditInput {
+  /** false: write the local log only (the command never talked to the server, or --offline). */
+  remote?: boolean;
+  /** Entries kept per app on the server. */
+  keep?: number;
+}
+
+export interface RecordedAudit {
+  entry: AuditEntry;
+  /** Stored on the server, visible to every operator. */
+  server: boolean;
+  /** Appended to $ABRA_DIR/audit.log. */
+  local: boolean;
+}
+
+/**
+ * Append an operation to the app's history: on the server (shared by every operator) and in
+ * the local log. Never throws: an operation that succeeded must not fail because its record
+ * could not be written, so failures become warnings.
+ */
+export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Promise<RecordedAudit> {
+  const entry = shapeAuditEntry(input, {
+    now: new Date(),
+    operator: operatorId(deps.env),
+    nonce: randomBytes(4).toString('hex'),
+  });
+  const stack = stackNameOf(entry.app);
+  let server = false;
+  if (input.remote !== false) {
+    try {
+      const docker = deps.docker.client(entry.server);
+      await writeServerAudit(docker, stack, entry);
+      server = true;
+      const pruned = await pruneServerAudit(docker, stack, input.keep ?? AUDIT_KEEP).catch((err: unknown) => {
+        deps.io.debug(
+          `audit: pruning old entries of ${stack} on ${entry.server} failed: ${errorMessage(err)}`,
+        );
+        return 0;
+      });
+      if (pruned > 0) deps.io.debug(`audit: pruned ${pruned} old entries of ${stack} on ${entry.server}`);
+    } catch (err) {
+      deps.io.warn(
+        `Could not write the audit entry to server ${entry.server} (${errorMessage(err)}); ` +
+          `it is kept in ${auditLogPath(deps.paths)} only.`,
+      );
+    }
+  }
+  let local = false;
+  try {
+    await appendLocalAudit(deps.paths, entry);
+    local = true;
+  } catch (err) {
+    deps.io.warn(`Could not append to ${auditLogPath(deps.paths)}: ${errorMessage(err)}`);
+  }
+  return { entry, server, local };
+}
+
+/** What a mutating command knows up front. */
+export interface AuditScope {
+  app: string;
+  server: string;
+  /** argv after `abra`, as typed (redacted before it is stored). */
+  argv: readonly string[];
+  version?: AuditVersion;
+  remote?: boolean;
+}
+
+/** What the operation may fill in while it runs: the version it ended on, a rollback, a note. */
+export interface AuditNote {
+  version: AuditVersion;
+  /** Set 'rolled-back' before throwing when the operation undid itself. */
+  result?: AuditResult;
+  message?: string;
+}
+
+/**
+ * Run a mutating operation and record it: ok when it returns, failed (or rolled-back, if the
+ * operation said so) with the error's message when it throws. The error is rethrown unchanged.
+ */
+export async function withAudit<T>(
+  deps: AuditDeps,
+  scope: AuditScope,
+  fn: (note: AuditNote) => Promise<T>,
+): Promise<T> {
+  const startedAt = new Date();
+  const note: AuditNote = { version: { ...scope.version } };
+  const base = { app: scope.app, server: scope.server, argv: scope.argv, startedAt, remote: scope.remote };
+  let value: T;
+  try {
+    value = await fn(note);
+  } catch (err) {
+    const result = note.result === 'rolled-back' ? 'rolled-back' : 'failed';
+    await recordAudit(deps, {
+      ...base,
+      version: note.version,
+      result,
+      message: note.message ?? errorMessage(err),
+    });
+    throw err;
+  }
+  await recordAudit(deps, {
+    ...base,
+    version: note.version,
+    result: note.result ?? 'ok',
+    message: note.message,
+  });
+  return value;
+}

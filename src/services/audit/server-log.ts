@@ -1,0 +1,47 @@
+import type { AuditEntry } from '../../domain/audit/entry.js';
+import {
+  AUDIT_KEEP,
+  auditFilters,
+  auditObjectSpec,
+  entryOfObject,
+  prunableObjects,
+} from '../../domain/audit/stored.js';
+import { DockerApiError, type DockerClient } from '../../infra/docker/client.js';
+
+// The shared copy: one swarm config per entry (see domain/audit/stored.ts), so every operator
+// of the server reads the same history.
+
+export async function writeServerAudit(
+  docker: DockerClient,
+  stack: string,
+  entry: AuditEntry,
+): Promise<void> {
+  await docker.createConfig(auditObjectSpec(stack, entry));
+}
+
+/** Every readable entry of the stack on this server, in no particular order. */
+export async function readServerAudit(docker: DockerClient, stack: string): Promise<AuditEntry[]> {
+  const objects = await docker.configs(auditFilters(stack));
+  return objects.flatMap((o) => entryOfObject(stack, o) ?? []);
+}
+
+/** Delete all but the newest `keep` entries of the stack; returns how many were deleted. */
+export async function pruneServerAudit(
+  docker: DockerClient,
+  stack: string,
+  keep = AUDIT_KEEP,
+): Promise<number> {
+  const objects = await docker.configs(auditFilters(stack));
+  let removed = 0;
+  // prunableObjects only ever returns objects proven to be this stack's entries.
+  for (const o of prunableObjects(stack, objects, keep)) {
+    try {
+      await docker.removeConfig(o.ID);
+      removed++;
+    } catch (err) {
+      // Another operator pruning at the same time got there first.
+      if (!(err instanceof DockerApiError && err.status === 404)) throw err;
+    }
+  }
+  return removed;
+}
