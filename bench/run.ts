@@ -2,12 +2,16 @@
 import { benchApiLatency } from './api-latency.js';
 import { benchCliStartup } from './cli-startup.js';
 import { benchComposeLoad } from './compose-load.js';
+import { benchDeploy } from './deploy.js';
+import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
   ['cli-startup', benchCliStartup],
   ['api-latency', benchApiLatency],
   ['compose-load', benchComposeLoad],
+  ['deploy', benchDeploy],
+  ['fleet-status', benchFleetStatus],
 ];
 
 const only = process.argv.slice(2);

@@ -41,6 +41,13 @@ export async function withDeps<T>(
   try {
     return await fn(deps, globals);
   } finally {
+    if (globals.debug) {
+      // What the run cost on the wire: benchmarks and operators check "one connection per server".
+      const ssh = await docker.sshStats();
+      io.debug(
+        `ssh connections=${ssh.connectionsOpened} channels=${ssh.channelsOpened} api calls=${docker.apiCalls()}`,
+      );
+    }
     await docker.close();
   }
 }

@@ -50,14 +50,6 @@ function versionLabel(domain: string): string {
   ]);
 }
 
-async function deployed(domain: string, port: number): Promise<void> {
-  const res = await world.run('app', 'secret', 'generate', domain, '--all', '-n');
-  assert.equal(res.code, 0, res.stderr);
-  const dep = await world.run('app', 'deploy', domain, GOOD, '-n', '--no-domain-checks');
-  assert.equal(dep.code, 0, dep.stderr);
-  assert.match(await httpGet(port), /hello from/);
-}
-
 describe('abra app deploy on the lab swarm', () => {
   let port: number;
   let app: string;

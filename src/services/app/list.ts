@@ -1,4 +1,5 @@
 import { recipeOf } from '../../domain/env/recipe.js';
+import type { DerivedStatus } from '../../domain/status/app-status.js';
 import { errorMessage, isUserError, UserError } from '../../errors.js';
 import { listAppEnvFiles, readEnvFile } from '../../infra/store/env-files.js';
 import type { Deps } from '../deps.js';
@@ -17,15 +18,11 @@ export interface LocalApp {
   problem?: string;
 }
 
-/** What a server says about a deployed app (Go abra's `app ls --status` keys). */
-export interface AppStatus {
-  status: 'deployed' | 'undeployed' | 'unknown';
-  chaos?: string;
-  chaosVersion?: string;
-  version?: string;
-  /** The newest catalogue version above the deployed one, or "latest". */
-  upgrade?: string;
-}
+/**
+ * What a server says about an app (Go abra's `app ls --status` keys: status, chaos,
+ * chaosVersion, version, upgrade), plus task counts and, for `unknown`, the reason.
+ */
+export type AppStatus = DerivedStatus;
 
 /** Looks up the status of apps (grouped however it likes); keyed by `appKey`. */
 export type StatusProvider = (apps: LocalApp[]) => Promise<Map<string, AppStatus>>;

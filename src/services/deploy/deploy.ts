@@ -208,7 +208,8 @@ async function prepare(app: ResolvedApp, opts: DeployOptions, deps: Deps) {
       chaos: version.chaos,
       chaosVersion: version.chaos ? version.label : undefined,
     },
-    app.env.values(),
+    // Like Go abra: the app env with the abra.sh exports and STACK_NAME merged in.
+    loaded.env,
   );
   if (!opts.noDomainChecks) await checkDomain(app, loaded.env.DOMAIN, deps);
   const desired = toStack(config, { namespace: app.stack });

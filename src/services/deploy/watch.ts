@@ -171,12 +171,12 @@ export async function watchConvergence(
       await new Promise<void>((resolve) => {
         const timer = setTimeout(
           resolve,
-          Math.min(opts.pollMs ?? 1000, Math.max(0, opts.deadline - Date.now())),
+          Math.min(opts.pollMs ?? 250, Math.max(0, opts.deadline - Date.now())),
         );
         wake = () => {
           clearTimeout(timer);
           // Let the burst of events for one change settle before re-reading.
-          setTimeout(resolve, 150);
+          setTimeout(resolve, 30);
         };
       });
       wake = undefined;
