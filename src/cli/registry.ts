@@ -186,6 +186,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/deploy.js'),
       },
       {
+        name: 'unlock',
+        aliases: [],
+        summary: "Remove an app's deploy lock left by a crashed operator",
+        load: () => import('../commands/app/unlock.js'),
+      },
+      {
         name: 'history',
         aliases: ['hist'],
         summary: 'Show who changed an app and how it went (the audit log kept on its server)',

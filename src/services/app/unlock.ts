@@ -1,0 +1,41 @@
+import { UserError } from '../../errors.js';
+import { recordAudit } from '../audit/record.js';
+import type { Deps } from '../deps.js';
+import { appUnlock, readAppLock } from '../lock/unlock.js';
+import { findApp } from './find-app.js';
+
+export interface UnlockResult {
+  app: string;
+  server: string;
+  removed: { operator: string; command: string; since: string } | undefined;
+}
+
+/** Remove an app's deploy lock when its holder is gone for good (asks unless -n). */
+export async function appUnlockService(
+  opts: { app: string; noInput: boolean; argv: string[] },
+  deps: Pick<Deps, 'paths' | 'docker' | 'io' | 'env'>,
+): Promise<UnlockResult> {
+  const found = await findApp(opts.app, deps.paths);
+  const ref = { server: found.server, app: found.app };
+  const held = await readAppLock(ref, deps);
+  if (!held) return { app: found.app, server: found.server, removed: undefined };
+  if (!opts.noInput) {
+    const ok = await deps.io.confirm(
+      `${found.app} is locked by ${held.operator} since ${held.since} (${held.command})${held.expired ? ', expired' : ''}. Remove the lock?`,
+    );
+    if (!ok) throw new UserError('Lock kept', { code: 'cancelled' });
+  }
+  const removed = await appUnlock(ref, deps);
+  await recordAudit(deps, {
+    app: found.app,
+    server: found.server,
+    argv: opts.argv,
+    result: 'ok',
+    message: removed ? `removed lock of ${removed.operator}` : 'no lock',
+  });
+  return {
+    app: found.app,
+    server: found.server,
+    removed: removed && { operator: removed.operator, command: removed.command, since: removed.since },
+  };
+}
