@@ -33,6 +33,8 @@ function checkFormat(format: string, value: unknown): boolean {
   return true;
 }
 
+// `optimize: false` halves schema compilation (about 100 -> 55 ms per version), which every
+// deploy pays once; the validated documents are tiny, so the slower generated code costs nothing.
 function createAjv(): Ajv {
   const regExp = Object.assign(
     (pattern: string, flags: string) => new RegExp(goPatternToJs(pattern), flags),
@@ -40,7 +42,13 @@ function createAjv(): Ajv {
       code: 'goRegExp',
     },
   );
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false, code: { regExp } });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    logger: false,
+    code: { regExp, optimize: false },
+  });
   // ajv ties a format to one data type; docker's `ports` format applies to strings and numbers.
   ajv.removeKeyword('format');
   ajv.addKeyword({
