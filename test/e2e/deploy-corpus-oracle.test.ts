@@ -23,7 +23,6 @@
 // missing external networks are created (and removed) by the test.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -59,6 +58,7 @@ import {
 } from '../helpers/deploy-oracle.js';
 import { loadLab } from '../helpers/lab.js';
 import { recipeVariants } from '../helpers/recipe-variants.js';
+import { run } from '../helpers/run.js';
 
 const RUN = randomBytes(3).toString('hex');
 const TAG = '1.0.0+1.0';
@@ -82,20 +82,6 @@ interface Case {
   /** Index among the recipe's sample variants. */
   variant: number;
   files: string[];
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

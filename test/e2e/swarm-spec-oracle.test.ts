@@ -25,7 +25,6 @@
 // configs; a local image tag per image name, from abra-lab/busybox) and removes exactly that.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -46,6 +45,7 @@ import { DockerConnector } from '../../src/infra/docker/connector.js';
 import { CORPUS_DIR, corpusRecipes } from '../helpers/corpus.js';
 import { loadLab } from '../helpers/lab.js';
 import { type RecipeVariant, recipeVariants } from '../helpers/recipe-variants.js';
+import { run } from '../helpers/run.js';
 
 const FIXTURES = new URL('../fixtures/swarm/', import.meta.url).pathname;
 const TEST_LABEL = { 'abra-test': 'swarm-spec-oracle' };
@@ -90,20 +90,6 @@ function recordingProxy(socket: string, log: Recorded[]): Promise<Server> {
     });
   });
   return new Promise((resolve) => server.listen(socket, () => resolve(server)));
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
