@@ -16,7 +16,7 @@ import { withAudit } from '../audit/record.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
 import { withAppLock } from '../lock/app-lock.js';
-import { belongsTo, byNamespace, readStack, shortName } from '../stack/read.js';
+import { belongsTo, readStack, shortName } from '../stack/read.js';
 import { checkDomain } from './domain-check.js';
 import { rollBack } from './rollback.js';
 import { type ServiceProgress, watchConvergence } from './watch.js';
@@ -246,7 +246,9 @@ async function readCurrent(docker: DockerClient, stack: string): Promise<Current
       id: s.ID,
       name: s.Spec.Name,
       version: s.Version.Index,
-      spec: s.Spec as never,
+      // The engine's stored spec has the shape the conversion produces (domain/swarm/spec.ts);
+      // the client's read model types it more loosely.
+      spec: s.Spec as unknown as CurrentStack['services'][number]['spec'],
       forceUpdate: s.Spec.TaskTemplate.ForceUpdate ?? 0,
     })),
     networks: Object.fromEntries(networks.map((n) => [n.Name, n.Id])),
@@ -409,4 +411,3 @@ async function recordVersion(app: ResolvedApp, version: PreparedVersion): Promis
   if (next.toString() !== app.env.toString()) await writeEnvFile(app.envPath, next);
 }
 
-export { byNamespace };
