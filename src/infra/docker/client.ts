@@ -55,8 +55,13 @@ export class DockerClient {
   constructor(
     readonly server: string,
     private readonly transport: DockerTransport,
-    private readonly apiVersion = DOCKER_API_VERSION,
+    private apiVersion = DOCKER_API_VERSION,
   ) {}
+
+  /** The API version requests use (raised once if the engine refuses ours as too old). */
+  get negotiatedVersion(): string {
+    return this.apiVersion;
+  }
 
   get endpoint(): string {
     return this.transport.endpoint;
@@ -75,7 +80,24 @@ export class DockerClient {
     return this.send(method, path, { ...opts, timeoutMs: opts.timeoutMs ?? 0 });
   }
 
-  private send(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
+  /**
+   * Engines from Docker 29 on refuse API versions below 1.44 ("client version 1.41 is too old").
+   * The endpoints and fields abra uses are unchanged up to there, so, like the docker CLI's
+   * negotiation, switch to the engine's minimum once and retry.
+   */
+  private async send(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
+    try {
+      return await this.sendOnce(method, path, opts);
+    } catch (err) {
+      const minimum =
+        err instanceof DockerApiError && err.status === 400 ? tooOldMinimum(err.apiMessage) : undefined;
+      if (minimum === undefined || minimum === this.apiVersion) throw err;
+      this.apiVersion = minimum;
+      return this.sendOnce(method, path, opts);
+    }
+  }
+
+  private sendOnce(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
     this.calls++;
     const operation = `${method} ${path}`;
     const url = `/v${this.apiVersion}${path}${encodeQuery(opts.query)}`;
@@ -375,6 +397,11 @@ export class DockerClient {
   close(): void {
     this.transport.close();
   }
+}
+
+/** "client version 1.41 is too old. Minimum supported API version is 1.44, ..." -> "1.44" */
+export function tooOldMinimum(message: string): string | undefined {
+  return /too old.*minimum supported api version is (\d+\.\d+)/i.exec(message)?.[1];
 }
 
 function encodeQuery(query: RequestOptions['query']): string {
