@@ -410,4 +410,3 @@ async function recordVersion(app: ResolvedApp, version: PreparedVersion): Promis
   const next = withRecipeVersion(app.env, version.envVersion, version.envDirty);
   if (next.toString() !== app.env.toString()) await writeEnvFile(app.envPath, next);
 }
-
