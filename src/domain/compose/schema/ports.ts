@@ -55,7 +55,19 @@ function stripBrackets(ip: string): string | undefined {
   return host.includes('[') ? undefined : host;
 }
 
-export function checkPortSpec(raw: string): PortSpecResult {
+/** A port spec taken apart: the container range, the host range if any, the protocol. */
+export interface ParsedPortSpec {
+  container: [number, number];
+  host: [number, number] | undefined;
+  proto: string;
+}
+
+export type PortSpecParse =
+  | { readonly ok: true; readonly spec: ParsedPortSpec }
+  | { readonly ok: false; readonly reason: string };
+
+/** The one parser of short port syntax: the schema checks with it, the loader converts with it. */
+export function parsePortSpecParts(raw: string): PortSpecParse {
   let [ip, hostPort, containerRaw] = splitParts(raw);
   const [protoRaw, containerPort] = splitProtoPort(containerRaw);
   if (ip !== '' && ip[0] === '[') {
@@ -67,8 +79,9 @@ export function checkPortSpec(raw: string): PortSpecResult {
   if (containerPort === '') return { ok: false, reason: 'no container port' };
   const container = parseRange(containerPort);
   if (container === undefined) return { ok: false, reason: `invalid container port "${containerPort}"` };
+  let host: [number, number] | undefined;
   if (hostPort !== '') {
-    const host = parseRange(hostPort);
+    host = parseRange(hostPort);
     if (host === undefined) return { ok: false, reason: `invalid host port "${hostPort}"` };
     // A host range with a single container port is a range to allocate from.
     if (container[1] - container[0] !== host[1] - host[0] && container[1] !== container[0]) {
@@ -81,7 +94,12 @@ export function checkPortSpec(raw: string): PortSpecResult {
   const proto = protoRaw.toLowerCase();
   if (!PROTOCOLS.has(proto))
     return { ok: false, reason: `invalid protocol ${protoRaw}, use tcp, udp or sctp` };
-  return { ok: true };
+  return { ok: true, spec: { container, host, proto } };
+}
+
+export function checkPortSpec(raw: string): PortSpecResult {
+  const parsed = parsePortSpecParts(raw);
+  return parsed.ok ? { ok: true } : parsed;
 }
 
 function gcd(a: bigint, b: bigint): bigint {
