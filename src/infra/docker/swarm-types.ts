@@ -3,125 +3,21 @@
 
 export type Labels = Record<string, string>;
 
-export interface Mount {
-  Type: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster';
-  Source?: string;
-  Target: string;
-  ReadOnly?: boolean;
-  Consistency?: string;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Labels; DriverConfig?: { Name?: string; Options?: Labels } };
-  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
-}
+// The spec shapes are the conversion's own (domain/swarm/spec.ts): what abra sends is exactly
+// what it reads back, so there is one definition of a service spec.
+import type { PortConfig, ServiceSpec, TaskSpec } from '../../domain/swarm/spec.js';
 
-export interface FileReferenceTarget {
-  Name: string;
-  UID: string;
-  GID: string;
-  Mode: number;
-}
-
-export interface SecretReference {
-  File?: FileReferenceTarget;
-  SecretID: string;
-  SecretName: string;
-}
-
-export interface ConfigReference {
-  File?: FileReferenceTarget;
-  Runtime?: Record<string, never>;
-  ConfigID: string;
-  ConfigName: string;
-}
-
-export interface HealthConfig {
-  Test?: string[];
-  Interval?: number;
-  Timeout?: number;
-  Retries?: number;
-  StartPeriod?: number;
-  StartInterval?: number;
-}
-
-export interface ContainerSpec {
-  Image: string;
-  Labels?: Labels;
-  Command?: string[];
-  Args?: string[];
-  Hostname?: string;
-  Env?: string[];
-  Dir?: string;
-  User?: string;
-  Groups?: string[];
-  Privileges?: Record<string, unknown>;
-  Init?: boolean;
-  TTY?: boolean;
-  OpenStdin?: boolean;
-  ReadOnly?: boolean;
-  Mounts?: Mount[];
-  StopSignal?: string;
-  StopGracePeriod?: number;
-  Healthcheck?: HealthConfig;
-  Hosts?: string[];
-  DNSConfig?: { Nameservers?: string[]; Search?: string[]; Options?: string[] };
-  Secrets?: SecretReference[];
-  Configs?: ConfigReference[];
-  Isolation?: string;
-  Sysctls?: Labels;
-  CapabilityAdd?: string[];
-  CapabilityDrop?: string[];
-  Ulimits?: { Name: string; Soft: number; Hard: number }[];
-}
-
-export interface ResourceSpec {
-  NanoCPUs?: number;
-  MemoryBytes?: number;
-  Pids?: number;
-  GenericResources?: { DiscreteResourceSpec?: { Kind: string; Value: number } }[];
-}
-
-export interface TaskSpec {
-  ContainerSpec: ContainerSpec;
-  Resources?: { Limits?: ResourceSpec; Reservations?: ResourceSpec };
-  RestartPolicy?: { Condition?: string; Delay?: number; MaxAttempts?: number; Window?: number };
-  Placement?: {
-    Constraints?: string[];
-    Preferences?: { Spread: { SpreadDescriptor: string } }[];
-    MaxReplicas?: number;
-    Platforms?: { Architecture?: string; OS?: string }[];
-  };
-  Networks?: { Target: string; Aliases?: string[]; DriverOpts?: Labels }[];
-  LogDriver?: { Name: string; Options?: Labels };
-  ForceUpdate?: number;
-  Runtime?: string;
-}
-
-export interface UpdateConfigSpec {
-  Parallelism?: number;
-  Delay?: number;
-  FailureAction?: string;
-  Monitor?: number;
-  MaxFailureRatio?: number;
-  Order?: string;
-}
-
-export interface PortConfig {
-  Name?: string;
-  Protocol?: string;
-  TargetPort?: number;
-  PublishedPort?: number;
-  PublishMode?: string;
-}
-
-export interface ServiceSpec {
-  Name: string;
-  Labels?: Labels;
-  TaskTemplate: TaskSpec;
-  Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
-  UpdateConfig?: UpdateConfigSpec;
-  RollbackConfig?: UpdateConfigSpec;
-  EndpointSpec?: { Mode?: string; Ports?: PortConfig[] };
-}
+export type {
+  ConfigReference,
+  ContainerSpec,
+  HealthConfig,
+  Mount,
+  PortConfig,
+  SecretReference,
+  ServiceSpec,
+  TaskSpec,
+  UpdateConfig,
+} from '../../domain/swarm/spec.js';
 
 export interface Service {
   ID: string;

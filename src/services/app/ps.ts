@@ -1,6 +1,6 @@
 import type { Task } from '../../infra/docker/swarm-types.js';
 import type { Deps } from '../deps.js';
-import { readStack, shortName, stackTasks } from '../stack/read.js';
+import { readStack, replicasOf, shortName, stackTasks } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
 
 export interface TaskRow {
@@ -47,12 +47,12 @@ export async function appPs(
   const rows = services.map((s): ServiceRow => {
     const labels = s.Spec.Labels ?? {};
     const mine = tasks.filter((t) => t.ServiceID === s.ID && (opts.all || t.DesiredState !== 'shutdown'));
-    const desired = s.Spec.Mode?.Replicated ? (s.Spec.Mode.Replicated.Replicas ?? 1) : undefined;
+    const desired = replicasOf(s);
     const running = s.ServiceStatus?.RunningTasks ?? mine.filter((t) => t.Status.State === 'running').length;
     return {
       service: shortName(app.stack, s.Spec.Name),
       image: stripDigest(s.Spec.TaskTemplate.ContainerSpec.Image),
-      mode: s.Spec.Mode?.Global ? 'global' : 'replicated',
+      mode: desired === undefined ? 'global' : 'replicated',
       replicas: `${running}/${desired ?? s.ServiceStatus?.DesiredTasks ?? '?'}`,
       version: labels[`coop-cloud.${app.stack}.version`],
       chaos: labels[`coop-cloud.${app.stack}.chaos`] === 'true',

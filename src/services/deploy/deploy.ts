@@ -246,9 +246,7 @@ async function readCurrent(docker: DockerClient, stack: string): Promise<Current
       id: s.ID,
       name: s.Spec.Name,
       version: s.Version.Index,
-      // The engine's stored spec has the shape the conversion produces (domain/swarm/spec.ts);
-      // the client's read model types it more loosely.
-      spec: s.Spec as unknown as CurrentStack['services'][number]['spec'],
+      spec: s.Spec,
       forceUpdate: s.Spec.TaskTemplate.ForceUpdate ?? 0,
     })),
     networks: Object.fromEntries(networks.map((n) => [n.Name, n.Id])),
@@ -341,7 +339,7 @@ async function apply(
     if (step.action === 'unchanged') continue;
     const svc = desired.services.find((s) => s.spec.Name === step.name);
     if (!svc) continue;
-    const spec = bindServiceSpec(svc, ids) as unknown as ServiceSpec;
+    const spec: ServiceSpec = bindServiceSpec(svc, ids);
     const short = shortName(stack, step.name);
     if (step.action === 'create') {
       const res = await docker.createService(spec);

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../domain/plan/canonical.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { Service, Task } from '../../infra/docker/swarm-types.js';
+import { replicasOf } from '../stack/read.js';
 
 export interface WatchTarget {
   id: string;
@@ -54,9 +55,7 @@ export function assessService(
   // cannot tell (UpdatedAt moves with update progress, and a fresh update may not have started).
   const template = taskKey(service.Spec.TaskTemplate);
   const current = tasks.filter((t) => t.ServiceID === service.ID && taskKey(t.Spec) === template);
-  const desired = service.Spec.Mode?.Global
-    ? (service.ServiceStatus?.DesiredTasks ?? 1)
-    : (service.Spec.Mode?.Replicated?.Replicas ?? 1);
+  const desired = replicasOf(service) ?? service.ServiceStatus?.DesiredTasks ?? 1;
   const running = current.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
   const failed = current.filter((t) => FAILED_STATES.has(t.Status.State));
   const raw = service.UpdateStatus?.State;

@@ -54,6 +54,12 @@ export async function readStackData(docker: DockerClient, stack: string): Promis
   };
 }
 
+/** Replica count a replicated service asks for (1 when unset); undefined for global services. */
+export function replicasOf(service: Service): number | undefined {
+  const mode = service.Spec.Mode;
+  return 'Replicated' in mode ? (mode.Replicated.Replicas ?? 1) : undefined;
+}
+
 /** `<stack>_<service>` -> `<service>`. */
 export function shortName(stack: string, serviceName: string): string {
   return serviceName.startsWith(`${stack}_`) ? serviceName.slice(stack.length + 1) : serviceName;
