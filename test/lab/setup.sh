@@ -84,6 +84,27 @@ ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
   bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic 9>&- \
   || die "scripts/engine-up.sh failed"
 
+# ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------
+# Every test run attaches a few hundred short-lived tasks to `proxy`. After several full runs on
+# one machine, dockerd 20.10 was seen refusing every new task on it ("node is missing network
+# attachments, ip addresses may be exhausted") although nothing used it any more; create/remove
+# cycles with the docker CLI alone did not reproduce it. A new network clears that state, so the
+# lab recreates it whenever no service and no container is attached.
+step proxy
+proxy_id=$(docker network inspect proxy -f '{{.Id}}')
+proxy_users=$( { docker service ls -q | xargs -r docker service inspect -f '{{range .Spec.TaskTemplate.Networks}}{{.Target}} {{end}}' | tr ' ' '\n' | grep -c "^$proxy_id$"; } || true)
+proxy_containers=$(docker network inspect proxy -f '{{len .Containers}}')
+if [ "${proxy_users:-0}" = 0 ] && [ "$proxy_containers" = 0 ]; then
+  if docker network rm proxy >/dev/null 2>&1 && docker network create -d overlay --attachable proxy >/dev/null; then
+    log "recreated (unused)"
+  else
+    docker network inspect proxy >/dev/null 2>&1 || docker network create -d overlay --attachable proxy >/dev/null
+    log "kept (could not remove it now)"
+  fi
+else
+  log "in use by ${proxy_users:-0} service(s), $proxy_containers container(s): kept"
+fi
+
 # ---- 3. non-swarm dockerd -------------------------------------------------------------------------
 step noswarm
 NS_LOG=$LOGS/noswarm-dockerd.log
