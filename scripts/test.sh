@@ -16,4 +16,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 bash test/lab/setup.sh
 npm run --silent build
-node scripts/run-tests.mjs test/static test/unit test/e2e
+node scripts/run-tests.mjs test/static test/unit test/hostile test/e2e
