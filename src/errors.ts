@@ -56,3 +56,17 @@ export function errnoCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The operator stopped an operation: by answering no (not an error: exit 0) or with Ctrl-C
+ * (exit 130, as shells expect). Printed as a plain line, never as "Error:".
+ */
+export class Cancelled extends Error {
+  readonly bySignal: boolean;
+
+  constructor(message: string, opts: { bySignal?: boolean } = {}) {
+    super(message);
+    this.name = 'Cancelled';
+    this.bySignal = opts.bySignal === true;
+  }
+}

@@ -1,41 +1,77 @@
+import { lookup } from 'node:dns/promises';
 import type { Command } from 'commander';
 import { DockerConnector } from '../infra/docker/connector.js';
+import { GitClient } from '../infra/git/client.js';
+import { machineId } from '../infra/host/machine-id.js';
 import { abraPaths } from '../infra/store/paths.js';
 import { ServerStore } from '../infra/store/servers.js';
 import { createValidatorLoader } from '../services/compose/load-recipe.js';
-import type { Deps } from '../services/deps.js';
-import { consoleIo } from '../ui/io.js';
+import { type Deps, systemClock } from '../services/deps.js';
+import { eventRenderer } from '../ui/events.js';
+import { consoleIo, type Io } from '../ui/io.js';
 
 export interface GlobalOptions {
   debug: boolean;
   noInput: boolean;
   offline: boolean;
+  /** The command's own --machine flag: events become JSON lines. */
+  machine: boolean;
+}
+
+/** What a command module gets: the services' dependencies plus the terminal, which only it uses. */
+export interface CommandDeps extends Deps {
+  io: Io;
 }
 
 export function globalsOf(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<{ debug?: boolean; input?: boolean; offline?: boolean }>();
-  return { debug: o.debug === true, noInput: o.input === false, offline: o.offline === true };
+  const o = cmd.optsWithGlobals<{ debug?: boolean; input?: boolean; offline?: boolean; machine?: boolean }>();
+  return {
+    debug: o.debug === true,
+    noInput: o.input === false,
+    offline: o.offline === true,
+    machine: o.machine === true,
+  };
 }
 
 /**
- * Build the dependencies for one command run, run it, and always release connections so
- * the process can exit (an open SSH connection would keep it alive).
+ * The composition root: build the dependencies for one command run, run it, and always release
+ * connections so the process can exit (an open SSH connection would keep it alive).
  */
 export async function withDeps<T>(
   cmd: Command,
-  fn: (deps: Deps, globals: GlobalOptions) => Promise<T>,
+  fn: (deps: CommandDeps, globals: GlobalOptions) => Promise<T>,
 ): Promise<T> {
   const globals = globalsOf(cmd);
   const env = process.env;
   const io = consoleIo({ debug: globals.debug, noInput: globals.noInput });
+  const started = Date.now();
+  const events = eventRenderer({
+    write: (s) => process.stderr.write(s),
+    debug: globals.debug,
+    machine: globals.machine,
+    elapsed: () => Date.now() - started,
+  });
+  const debug = (message: string) => events({ type: 'debug', message });
   const paths = abraPaths(env);
-  const docker = new DockerConnector({ env, debug: io.debug });
-  const deps: Deps = {
+  const docker = new DockerConnector({ env, debug });
+  let ownId: Promise<string> | undefined;
+  const deps: CommandDeps = {
     paths,
     servers: new ServerStore(paths),
     docker,
+    git: new GitClient({ env, debug }),
+    events,
+    prompt: io,
+    clock: systemClock,
+    dns: { lookup4: async (name) => (await lookup(name, { family: 4, all: true })).map((a) => a.address) },
+    signals: process,
+    machineId: () => {
+      ownId ??= machineId(paths.root);
+      return ownId;
+    },
     io,
     env,
+    argv: process.argv.slice(2),
     composeValidator: createValidatorLoader(),
   };
   try {
@@ -44,7 +80,7 @@ export async function withDeps<T>(
     if (globals.debug) {
       // What the run cost on the wire: benchmarks and operators check "one connection per server".
       const ssh = await docker.sshStats();
-      io.debug(
+      debug(
         `ssh connections=${ssh.connectionsOpened} channels=${ssh.channelsOpened} api calls=${docker.apiCalls()}`,
       );
     }

@@ -1,7 +1,12 @@
-import { REPORT_URL, UserError } from '../errors.js';
+import { Cancelled, REPORT_URL, UserError } from '../errors.js';
 
 /** The single place where failures become text and an exit code. */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
+  // Stopping is the operator's choice, not a failure: a plain line; 130 after Ctrl-C as shells expect.
+  if (err instanceof Cancelled) {
+    write(`${err.message}\n`);
+    return err.bySignal ? 130 : 0;
+  }
   if (err instanceof UserError) {
     const lines = [`Error: ${err.message}`];
     if (err.where) lines.push(`  where: ${err.where}`);

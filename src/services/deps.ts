@@ -1,16 +1,58 @@
 import type { ComposeSchemaValidator } from '../domain/compose/load.js';
+import type { EventSink } from '../domain/events/types.js';
 import type { DockerConnector } from '../infra/docker/connector.js';
+import type { GitClient } from '../infra/git/client.js';
 import type { AbraPaths } from '../infra/store/paths.js';
 import type { ServerStore } from '../infra/store/servers.js';
-import type { Io } from '../ui/io.js';
+import type { SignalHost } from './lock/signals.js';
 
-/** What services may touch. Commands build it once per run; tests build their own. */
+/** The git operations services use; the system git adapter implements it, tests fake it. */
+export type Git = { [K in keyof GitClient]: GitClient[K] };
+
+/** Asks the person at the keyboard; without one it refuses rather than guessing. */
+export interface Prompt {
+  confirm(question: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Dns {
+  /** IPv4 addresses of a name; rejects when it has none. */
+  lookup4(name: string): Promise<string[]>;
+}
+
+/**
+ * What services may touch. Built once per run by the CLI's composition root (cli/context.ts);
+ * tests build their own with fakes. Services report through `events` and ask through `prompt`:
+ * they never write to the terminal.
+ */
 export interface Deps {
   paths: AbraPaths;
   servers: ServerStore;
   docker: DockerConnector;
-  io: Io;
+  git: Git;
+  events: EventSink;
+  prompt: Prompt;
+  clock: Clock;
+  dns: Dns;
+  /** Where termination signals are caught while a lock is held. */
+  signals: SignalHost;
+  /** Stable id of this operator machine (never its hostname): tells a dead local lock holder. */
+  machineId: () => Promise<string>;
   env: NodeJS.ProcessEnv;
+  /**
+   * What the operator asked for, as words after `abra` (the dashboard passes the equivalent
+   * command): recorded in the audit log and shown to other operators in lock messages.
+   */
+  argv: readonly string[];
   /** The compose schema validator, compiled on first use (ajv is slow to load). */
   composeValidator: () => Promise<ComposeSchemaValidator>;
 }
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

@@ -45,7 +45,9 @@ function depsOf(op: Operator, user: string): AuditDeps & { warnings: string[] } 
   return {
     paths: abraPaths(env),
     docker: connector,
-    io: { warn: (m) => warnings.push(m), debug: () => undefined },
+    events: (e) => {
+      if (e.type === 'warning') warnings.push(e.message);
+    },
     env,
     warnings,
   };

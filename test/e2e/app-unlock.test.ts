@@ -18,7 +18,8 @@ describe('abra app unlock', () => {
       { server: 'default', app, command: ['app', 'deploy', app], keepAliveMs: false },
       {
         docker,
-        io: { warn: () => undefined, debug: () => undefined },
+        events: () => undefined,
+        machineId: async () => 'another-machine',
         env: { USER: 'someone-else' },
         signals: new EventEmitter() as never,
       },

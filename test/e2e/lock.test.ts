@@ -60,7 +60,10 @@ function operator(user: string): AppLockDeps & { warnings: string[] } {
   connectors.push(connector);
   return {
     docker: connector,
-    io: { warn: (m) => warnings.push(m), debug: () => undefined },
+    events: (e) => {
+      if (e.type === 'warning') warnings.push(e.message);
+    },
+    machineId: async () => `machine-of-${user}`,
     env: { ...env, USER: user },
     signals: noSignals,
     warnings,

@@ -275,13 +275,7 @@ describe('appStatuses against fake engines', () => {
       deps: {
         paths: abraPaths({ ABRA_DIR: join(dir, 'abra') }),
         env: {},
-        io: {
-          out: () => undefined,
-          err: () => undefined,
-          warn: () => undefined,
-          debug: () => undefined,
-          confirm: async () => true,
-        },
+        events: () => undefined,
         docker: {
           client: (server: string) => {
             const c = new DockerClient(server, localTransport({ DOCKER_HOST: `unix://${socketOf(server)}` }));

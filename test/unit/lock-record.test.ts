@@ -18,6 +18,7 @@ const CLAIM = {
   command: 'app deploy cloud.example.com',
   token: 'tok1',
   ttlMs: 120_000,
+  machine: 'm1',
 };
 
 function object(
@@ -48,6 +49,7 @@ describe('lock objects', () => {
       'coop-cloud.lock.command': 'app deploy cloud.example.com',
       'coop-cloud.lock.ttl-ms': '120000',
       'coop-cloud.lock.token': 'tok1',
+      'coop-cloud.lock.machine': 'm1',
       'coop-cloud.lock.refreshed': '0',
     });
     assert.ok(Buffer.from(spec.Data, 'base64').toString().includes('cloud_example_com'));
@@ -64,6 +66,7 @@ describe('lock objects', () => {
       stack: 's',
       operator: 'alice@laptop',
       pid: 4242,
+      machine: 'm1',
       command: 'app deploy cloud.example.com',
       since: '2026-03-01T12:00:00.123456789Z',
       refreshedAt: '2026-03-01T12:01:00.000000000Z',

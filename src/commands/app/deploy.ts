@@ -12,6 +12,7 @@ export function define(cmd: Command): void {
     )
     .option('-C, --chaos', "deploy the recipe's working tree, uncommitted changes included")
     .option('-f, --force', 'redeploy even if this version already runs (new tasks for every service)')
+    .option('-p, --prune', 'remove services the recipe no longer defines (as docker stack deploy --prune)')
     .option('-D, --no-domain-checks', 'do not check that DOMAIN resolves to the server')
     .option('-c, --no-converge-checks', 'do not wait for the services to converge')
     .option('-i, --ignore-env-version', 'ignore the version recorded in the app env')
@@ -30,6 +31,7 @@ export function define(cmd: Command): void {
         opts: {
           chaos?: boolean;
           force?: boolean;
+          prune?: boolean;
           domainChecks?: boolean;
           convergeChecks?: boolean;
           ignoreEnvVersion?: boolean;
@@ -45,12 +47,12 @@ export function define(cmd: Command): void {
               version,
               chaos: opts.chaos === true,
               force: opts.force === true,
+              prune: opts.prune === true,
               noDomainChecks: opts.domainChecks === false,
               noConvergeChecks: opts.convergeChecks === false,
               ignoreEnvVersion: opts.ignoreEnvVersion === true,
               noInput: globals.noInput,
               forceUnlock: opts.forceUnlock === true,
-              argv: process.argv.slice(2),
             },
             deps,
           );

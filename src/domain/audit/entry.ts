@@ -1,8 +1,8 @@
 import { redactArgv, redactText } from './redact.js';
 
-export type AuditResult = 'ok' | 'failed' | 'rolled-back';
+export type AuditResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
 
-export const AUDIT_RESULTS: readonly AuditResult[] = ['ok', 'failed', 'rolled-back'];
+export const AUDIT_RESULTS: readonly AuditResult[] = ['ok', 'failed', 'rolled-back', 'cancelled'];
 
 /** The recipe versions an operation moved between, when the caller knows them. */
 export interface AuditVersion {
@@ -26,6 +26,8 @@ export interface AuditEntry {
   result: AuditResult;
   message?: string;
   durationMs: number;
+  /** The operation's random id (also its lock token), to tie an entry to a lock holder. */
+  operation?: string;
 }
 
 /** What a command knows when it records an operation; the rest is filled in. */
@@ -41,6 +43,7 @@ export interface AuditInput {
   startedAt?: Date;
   /** Defaults to the time since startedAt. */
   durationMs?: number;
+  operation?: string;
 }
 
 export interface AuditContext {
@@ -68,6 +71,7 @@ export function shapeAuditEntry(input: AuditInput, ctx: AuditContext): AuditEntr
   };
   const version = shapeVersion(input.version);
   if (version) entry.version = version;
+  if (input.operation) entry.operation = input.operation;
   const message = input.message === undefined ? '' : oneLine(redactText(input.message));
   if (message)
     entry.message = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
@@ -112,6 +116,8 @@ export function parseAuditEntry(value: unknown): AuditEntry | undefined {
   if (version) entry.version = version;
   const message = str('message');
   if (message) entry.message = message;
+  const operation = str('operation');
+  if (operation) entry.operation = operation;
   return entry;
 }
 

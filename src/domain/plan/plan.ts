@@ -1,11 +1,9 @@
 import {
   type DesiredService,
   type DesiredStack,
-  type NetworkCreateRequest,
   type ServiceSpec,
   storedServiceSpec,
 } from '../swarm/index.js';
-import type { ConfigSpec, SecretSpec } from '../swarm/spec.js';
 import { canonicalJson } from './canonical.js';
 
 /** What the engine has for the stack now, reduced to what planning needs. */
@@ -20,24 +18,33 @@ export interface CurrentStack {
 export type ServiceAction =
   | { action: 'create'; key: string; name: string }
   | { action: 'update'; key: string; name: string; id: string; changes: string[] }
-  | { action: 'unchanged'; key: string; name: string; id: string };
+  | { action: 'unchanged'; key: string; name: string; id: string }
+  /** Dropped from the recipe and removed because the deploy prunes (`--prune`). */
+  | { action: 'remove'; name: string; id: string };
 
+/**
+ * What a deploy will do, by name only: it holds no secret or config data, so it can be shown,
+ * logged, sent as JSON or streamed to a dashboard as it is.
+ */
 export interface Plan {
-  networks: NetworkCreateRequest[];
-  secrets: SecretSpec[];
-  configs: ConfigSpec[];
+  /** Stack networks, secrets and configs to create (names; their specs stay in the DesiredStack). */
+  networks: string[];
+  secrets: string[];
+  configs: string[];
   /** Stack secrets/configs that exist already (swarm objects are immutable: kept as they are). */
   keptSecrets: string[];
   keptConfigs: string[];
   missing: { networks: string[]; secrets: string[]; configs: string[] };
   services: ServiceAction[];
-  /** Services of the stack that the compose files no longer define (left running, like abra). */
+  /** Services the compose files no longer define, left running (as abra and docker do without --prune). */
   orphans: string[];
 }
 
 export interface PlanOptions {
   /** Redeploy every service even when nothing changed (new tasks). */
   force: boolean;
+  /** Remove services the compose files no longer define, as `docker stack deploy --prune`. */
+  prune?: boolean;
 }
 
 /**
@@ -45,12 +52,12 @@ export interface PlanOptions {
  * spec the engine would store for the new one equals the stored spec, so a no-op deploy
  * touches nothing and converges at once.
  */
-export function planDeploy(desired: DesiredStack, current: CurrentStack, opts: PlanOptions): Plan {
+export function planRelease(desired: DesiredStack, current: CurrentStack, opts: PlanOptions): Plan {
   const have = (names: Record<string, string>, n: string) => Object.hasOwn(names, n);
   const plan: Plan = {
-    networks: desired.networks.filter((n) => !have(current.networks, n.Name)),
-    secrets: desired.secrets.filter((s) => !have(current.secrets, s.spec.Name)).map((s) => s.spec),
-    configs: desired.configs.filter((c) => !have(current.configs, c.spec.Name)).map((c) => c.spec),
+    networks: desired.networks.filter((n) => !have(current.networks, n.Name)).map((n) => n.Name),
+    secrets: desired.secrets.filter((s) => !have(current.secrets, s.spec.Name)).map((s) => s.spec.Name),
+    configs: desired.configs.filter((c) => !have(current.configs, c.spec.Name)).map((c) => c.spec.Name),
     keptSecrets: desired.secrets.filter((s) => have(current.secrets, s.spec.Name)).map((s) => s.spec.Name),
     keptConfigs: desired.configs.filter((c) => have(current.configs, c.spec.Name)).map((c) => c.spec.Name),
     missing: {
@@ -82,7 +89,9 @@ export function planDeploy(desired: DesiredStack, current: CurrentStack, opts: P
       });
   }
   const wanted = new Set(desired.services.map((s) => s.spec.Name));
-  plan.orphans = current.services.filter((s) => !wanted.has(s.name)).map((s) => s.name);
+  const dropped = current.services.filter((s) => !wanted.has(s.name));
+  if (opts.prune) for (const s of dropped) plan.services.push({ action: 'remove', name: s.name, id: s.id });
+  else plan.orphans = dropped.map((s) => s.name);
   return plan;
 }
 

@@ -48,6 +48,13 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * The one Engine API client: typed calls over any DockerTransport, API version pinned so a
  * newer engine answers in the shape we were written for.
  */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  State: string;
+  Labels: Record<string, string> | null;
+}
+
 export class DockerClient {
   /** Number of HTTP requests issued, for benchmarks and the "constant calls" promise. */
   calls = 0;
@@ -283,6 +290,11 @@ export class DockerClient {
 
   async removeConfig(id: string): Promise<void> {
     await this.request('DELETE', `/configs/${encodeURIComponent(id)}`);
+  }
+
+  /** Containers on the node this engine runs (swarm tasks on other nodes are not listed). */
+  containers(filters?: Filters): Promise<ContainerSummary[]> {
+    return this.request<ContainerSummary[]>('GET', '/containers/json', { query: { all: true, filters } });
   }
 
   async volumes(filters?: Filters): Promise<Volume[]> {

@@ -5,10 +5,10 @@ import { type AppEnvCheck, checkAppEnv } from '../../domain/lint/app-env.js';
 import { ENV_SAMPLE } from '../../domain/lint/prepare.js';
 import { readEnvSample } from '../../domain/lint/sample.js';
 import { errnoCode, UserError } from '../../errors.js';
-import type { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { RecipeStore } from '../../infra/store/recipes.js';
+import type { Git } from '../deps.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { findApp } from './find-app.js';
 
@@ -18,7 +18,7 @@ export interface AppCheckOptions {
 
 export interface AppCheckDeps {
   paths: AbraPaths;
-  git: GitClient;
+  git: Git;
   recipes: RecipeStore;
 }
 

@@ -28,7 +28,7 @@ export type EditFile = (file: string) => Promise<void>;
  */
 export async function appConfig(
   opts: { app: string },
-  deps: Pick<Deps, 'paths' | 'env' | 'io'>,
+  deps: Pick<Deps, 'paths' | 'env' | 'events' | 'prompt' | 'git'>,
   edit: EditFile = editorFor(deps.env),
 ): Promise<AppConfigResult> {
   const found = await findApp(opts.app, deps.paths);
@@ -108,7 +108,7 @@ async function checkEditedEnv(
   text: string,
   envFile: string,
   copy: string,
-  deps: Pick<Deps, 'paths' | 'env' | 'io'>,
+  deps: Pick<Deps, 'paths' | 'env' | 'events' | 'prompt' | 'git'>,
 ): Promise<string[]> {
   const rejected = (err: UserError) =>
     new UserError(`Not saved, ${envFile} is unchanged: ${err.message}`, {
@@ -139,7 +139,7 @@ async function checkEditedEnv(
       }),
     );
   const recipeDir = join(deps.paths.recipes, ref.name);
-  const git = new GitClient({ env: deps.env, debug: deps.io.debug });
+  const git = deps.git;
   if (!(await git.isRepo(recipeDir)))
     return [
       `Recipe ${ref.name} is not fetched, so COMPOSE_FILE was not checked (\`abra recipe fetch ${ref.name}\`).`,

@@ -1,9 +1,9 @@
 import { type AuditEntry, mergeEntries } from '../../domain/audit/entry.js';
 import { stackNameOf } from '../../domain/compose/app-env.js';
+import type { EventSink } from '../../domain/events/types.js';
 import { errorMessage } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
-import type { Io } from '../../ui/io.js';
 import { auditLogPath, readLocalAudit } from '../audit/local-log.js';
 import { readServerAudit } from '../audit/server-log.js';
 import { findApp } from './find-app.js';
@@ -19,7 +19,7 @@ export interface AppHistoryOptions {
 export interface AppHistoryDeps {
   paths: AbraPaths;
   docker: DockerConnector;
-  io: Pick<Io, 'warn' | 'debug'>;
+  events: EventSink;
 }
 
 export interface AppHistoryResult {
@@ -44,10 +44,12 @@ export async function appHistory(opts: AppHistoryOptions, deps: AppHistoryDeps):
     try {
       remote = await readServerAudit(deps.docker.client(found.server), stackNameOf(found.app));
     } catch (err) {
-      deps.io.warn(
-        `Could not read the history stored on server ${found.server} (${errorMessage(err)}); ` +
+      deps.events({
+        type: 'warning',
+        message:
+          `Could not read the history stored on server ${found.server} (${errorMessage(err)}); ` +
           `showing this machine's entries from ${auditLogPath(deps.paths)} only.`,
-      );
+      });
     }
   }
   return {

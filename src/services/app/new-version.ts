@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
-import { versionTags } from '../recipe/tags.js';
+import type { Deps } from '../deps.js';
+import { resolveRelease } from '../release/resolve.js';
 
 export interface NewAppSource {
   /** What to read the recipe at: a tag or commit; undefined = the working tree (--chaos). */
@@ -17,62 +18,23 @@ export interface NewAppSource {
 const ENV_SAMPLE = '.env.sample';
 
 /**
- * Which recipe version a new app starts from: the version asked for (it must be a tag), the
- * working tree with --chaos, else the latest release tag; a recipe without release tags
- * starts from its current commit, as Go abra does.
+ * Which recipe version a new app starts from: the same rules as every other reader of a
+ * recipe (resolveRelease): the version asked for, the working tree with --chaos (recording no
+ * version), else the latest release, else the current commit of an unreleased recipe.
  */
 export async function newAppSource(
-  dir: string,
   recipe: string,
   opts: { version: string | undefined; chaos: boolean },
-  git: Pick<GitClient, 'tags' | 'resolveCommit'>,
+  deps: Pick<Deps, 'paths' | 'git'>,
 ): Promise<NewAppSource> {
-  if (opts.chaos) {
-    if (opts.version !== undefined)
-      throw new UserError(
-        `--chaos uses the working tree of ${recipe}, so version ${opts.version} cannot be used with it`,
-        {
-          hint: 'Drop either the version or --chaos.',
-          code: 'usage',
-        },
-      );
-    return { rev: undefined, version: undefined, label: 'working tree', warnings: [] };
-  }
-  const { versions } = await versionTags(dir, git);
-  const tags = (await git.tags(dir)).map((t) => t.name);
-  if (opts.version !== undefined) {
-    if (!tags.includes(opts.version))
-      throw new UserError(`Recipe ${recipe} has no version ${opts.version}`, {
-        where: dir,
-        hint:
-          versions.length > 0
-            ? `Versions are its tags, e.g. ${versions
-                .slice(-3)
-                .map((v) => v.tag)
-                .join(
-                  ', ',
-                )} (\`abra recipe versions ${recipe}\`); \`abra recipe fetch ${recipe}\` gets new ones.`
-            : `It has no release tags: leave out the version, or use --chaos for the working tree.`,
-        code: 'recipe_version_unknown',
-      });
-    return { rev: opts.version, version: opts.version, label: opts.version, warnings: [] };
-  }
-  // versionTags sorts oldest first, by abra's version order.
-  const latest = versions.at(-1);
-  if (latest !== undefined) return { rev: latest.tag, version: latest.tag, label: latest.tag, warnings: [] };
-  const head = await git.resolveCommit(dir, 'HEAD');
-  if (head === undefined)
-    throw new UserError(`Recipe ${recipe} has no commits yet`, {
-      where: dir,
-      hint: 'Commit the recipe first, or use --chaos to start from its working tree.',
-      code: 'recipe_empty',
-    });
-  const short = head.slice(0, 8);
+  const r = await resolveRelease({ recipe, version: opts.version, chaos: opts.chaos }, deps);
+  if (r.kind === 'chaos')
+    return { rev: undefined, version: undefined, label: 'working tree', warnings: r.warnings };
   return {
-    rev: head,
-    version: short,
-    label: `commit ${short}`,
-    warnings: [`Recipe ${recipe} has no release tags; the app starts from its current commit ${short}.`],
+    rev: r.rev,
+    version: r.envVersion,
+    label: r.kind === 'commit' ? `commit ${r.label}` : r.label,
+    warnings: r.warnings,
   };
 }
 

@@ -7,6 +7,7 @@ import { GitClient } from '../../infra/git/client.js';
 import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
+import { runOperation } from '../operation/run.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
 import { planAll, type SkippedSecret, store } from '../secret/generate.js';
@@ -46,7 +47,21 @@ export interface AppNewResult {
  */
 export async function appNew(
   opts: AppNewOptions,
-  deps: Pick<Deps, 'paths' | 'servers' | 'env' | 'io' | 'docker' | 'composeValidator'>,
+  deps: Pick<
+    Deps,
+    | 'paths'
+    | 'servers'
+    | 'env'
+    | 'events'
+    | 'prompt'
+    | 'git'
+    | 'docker'
+    | 'composeValidator'
+    | 'signals'
+    | 'machineId'
+    | 'argv'
+    | 'clock'
+  >,
 ): Promise<AppNewResult> {
   const recipe = required(opts.recipe, 'a recipe', 'the first argument: `abra app new <recipe>`');
   const server = required(opts.server, '--server', '`--server <server>` (-s), one of `abra server ls`');
@@ -60,9 +75,9 @@ export async function appNew(
   const envFile = join(deps.servers.dirOf(server), `${domain}.env`);
   await checkUnique(domain, deps);
 
-  const git = new GitClient({ env: deps.env, debug: deps.io.debug });
+  const git = deps.git;
   const recipeDir = await localRecipeDir(recipe, { recipes: new RecipeStore(deps.paths), git });
-  const source = await newAppSource(recipeDir, recipe, opts, git);
+  const source = await newAppSource(recipe, opts, deps);
   const sample = await readSample(recipeDir, recipe, source, git);
   // A broken sample is the recipe's fault: point at it, not at the env file not yet written.
   parseEnv(
@@ -102,7 +117,15 @@ export async function appNew(
     );
   await writeEnvFile(envFile, doc);
   try {
-    const secrets = await store(client, ctx, plan.toCreate);
+    // Creating secrets changes the server: locked and audited like every other change.
+    const secrets = await runOperation(
+      { kind: 'new', app: domain, server, version: { to: source.label } },
+      deps,
+      async (op) => {
+        op.checkpoint();
+        return store(client, ctx, plan.toCreate);
+      },
+    );
     return { ...base, secrets, skippedSecrets: plan.skipped };
   } catch (err) {
     // No half-made app: without its secrets the env would just be a trap for the next try.

@@ -3,9 +3,8 @@ import { deriveStatus, type ServerAnswer, summariseStacks } from '../../domain/s
 import { errorMessage, isUserError } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { Service } from '../../infra/docker/swarm-types.js';
-import { GitClient } from '../../infra/git/client.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
-import type { Deps } from '../deps.js';
+import type { Deps, Git } from '../deps.js';
 import { mapLimited } from '../recipe/limit.js';
 import { NAMESPACE_LABEL } from '../stack/read.js';
 import { type AppStatus, appKey, type StatusProvider } from './list.js';
@@ -19,9 +18,9 @@ export interface AppStatusOptions {
   timeoutMs?: number;
 }
 
-export type AppStatusDeps = Pick<Deps, 'paths' | 'env' | 'io'> & {
+export type AppStatusDeps = Pick<Deps, 'paths' | 'env' | 'events'> & {
   docker: Pick<DockerConnector, 'client'>;
-  git?: Pick<GitClient, 'isRepo' | 'tags'>;
+  git: Pick<Git, 'isRepo' | 'tags'>;
 };
 
 const DEFAULT_CONCURRENCY = 16;
@@ -63,19 +62,19 @@ async function askServer(server: string, timeoutMs: number, deps: AppStatusDeps)
       query: { filters: { label: [NAMESPACE_LABEL] }, status: true },
       timeoutMs,
     });
-    deps.io.debug(`status ${server}: ${services.length} stack service(s)`);
+    deps.events({ type: 'debug', message: `status ${server}: ${services.length} stack service(s)` });
     return { ok: true, stacks: summariseStacks(services) };
   } catch (err) {
     // A programming error must surface; only "this server cannot answer" becomes a status.
     if (!isUserError(err)) throw err;
-    deps.io.debug(`status ${server}: ${errorMessage(err)}`);
+    deps.events({ type: 'debug', message: `status ${server}: ${errorMessage(err)}` });
     return { ok: false, reason: errorMessage(err) };
   }
 }
 
 /** Tag names of the local clone, or undefined when the recipe is not cloned (no upgrade shown). */
 async function recipeTags(recipe: string, deps: AppStatusDeps): Promise<string[] | undefined> {
-  const git = deps.git ?? new GitClient({ env: deps.env, debug: deps.io.debug });
+  const git = deps.git;
   try {
     const store = new RecipeStore(deps.paths);
     // Most fleets hold apps of recipes never fetched here: no git process for those.
@@ -85,7 +84,7 @@ async function recipeTags(recipe: string, deps: AppStatusDeps): Promise<string[]
     return (await git.tags(dir)).map((t) => t.name);
   } catch (err) {
     if (!isUserError(err)) throw err;
-    deps.io.debug(`status: tags of recipe ${recipe}: ${errorMessage(err)}`);
+    deps.events({ type: 'debug', message: `status: tags of recipe ${recipe}: ${errorMessage(err)}` });
     return undefined;
   }
 }

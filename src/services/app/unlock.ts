@@ -1,7 +1,7 @@
-import { UserError } from '../../errors.js';
-import { recordAudit } from '../audit/record.js';
+import { Cancelled } from '../../errors.js';
 import type { Deps } from '../deps.js';
 import { appUnlock, readAppLock } from '../lock/unlock.js';
+import { runOperation } from '../operation/run.js';
 import { findApp } from './find-app.js';
 
 export interface UnlockResult {
@@ -10,32 +10,39 @@ export interface UnlockResult {
   removed: { operator: string; command: string; since: string } | undefined;
 }
 
-/** Remove an app's deploy lock when its holder is gone for good (asks unless -n). */
+/**
+ * Remove an app's deploy lock when its holder is gone for good (asks unless -n). The one
+ * operation that runs without taking the lock: it is the lock's removal. Audited like any other.
+ */
 export async function appUnlockService(
   opts: { app: string; noInput: boolean; argv: string[] },
-  deps: Pick<Deps, 'paths' | 'docker' | 'io' | 'env'>,
+  deps: Pick<
+    Deps,
+    'paths' | 'docker' | 'events' | 'prompt' | 'env' | 'signals' | 'machineId' | 'argv' | 'clock'
+  >,
 ): Promise<UnlockResult> {
   const found = await findApp(opts.app, deps.paths);
   const ref = { server: found.server, app: found.app };
   const held = await readAppLock(ref, deps);
   if (!held) return { app: found.app, server: found.server, removed: undefined };
-  if (!opts.noInput) {
-    const ok = await deps.io.confirm(
-      `${found.app} is locked by ${held.operator} since ${held.since} (${held.command})${held.expired ? ', expired' : ''}. Remove the lock?`,
-    );
-    if (!ok) throw new UserError('Lock kept', { code: 'cancelled' });
-  }
-  const removed = await appUnlock(ref, deps);
-  await recordAudit(deps, {
-    app: found.app,
-    server: found.server,
-    argv: opts.argv,
-    result: 'ok',
-    message: removed ? `removed lock of ${removed.operator}` : 'no lock',
-  });
-  return {
-    app: found.app,
-    server: found.server,
-    removed: removed && { operator: removed.operator, command: removed.command, since: removed.since },
-  };
+  return runOperation(
+    { kind: 'unlock', app: found.app, server: found.server, argv: opts.argv, lock: false },
+    deps,
+    async (op) => {
+      if (!opts.noInput) {
+        const ok = await deps.prompt.confirm(
+          `${found.app} is locked by ${held.operator} since ${held.since} (${held.command})${held.expired ? ', expired' : ''}. Remove the lock?`,
+        );
+        if (!ok) throw new Cancelled('Lock kept; nothing was changed');
+      }
+      op.checkpoint();
+      const removed = await appUnlock(ref, deps);
+      op.note.message = removed ? `removed lock of ${removed.operator}` : 'no lock';
+      return {
+        app: found.app,
+        server: found.server,
+        removed: removed && { operator: removed.operator, command: removed.command, since: removed.since },
+      };
+    },
+  );
 }

@@ -8,10 +8,10 @@ import {
 } from '../../domain/audit/entry.js';
 import { AUDIT_KEEP } from '../../domain/audit/stored.js';
 import { stackNameOf } from '../../domain/compose/app-env.js';
+import type { EventSink } from '../../domain/events/types.js';
 import { errorMessage } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
-import type { Io } from '../../ui/io.js';
 import { appendLocalAudit, auditLogPath } from './local-log.js';
 import { operatorId } from './operator.js';
 import { pruneServerAudit, writeServerAudit } from './server-log.js';
@@ -19,7 +19,7 @@ import { pruneServerAudit, writeServerAudit } from './server-log.js';
 export interface AuditDeps {
   paths: AbraPaths;
   docker: DockerConnector;
-  io: Pick<Io, 'warn' | 'debug'>;
+  events: EventSink;
   env: NodeJS.ProcessEnv;
 }
 
@@ -57,17 +57,24 @@ export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Pro
       await writeServerAudit(docker, stack, entry);
       server = true;
       const pruned = await pruneServerAudit(docker, stack, input.keep ?? AUDIT_KEEP).catch((err: unknown) => {
-        deps.io.debug(
-          `audit: pruning old entries of ${stack} on ${entry.server} failed: ${errorMessage(err)}`,
-        );
+        deps.events({
+          type: 'debug',
+          message: `audit: pruning old entries of ${stack} on ${entry.server} failed: ${errorMessage(err)}`,
+        });
         return 0;
       });
-      if (pruned > 0) deps.io.debug(`audit: pruned ${pruned} old entries of ${stack} on ${entry.server}`);
+      if (pruned > 0)
+        deps.events({
+          type: 'debug',
+          message: `audit: pruned ${pruned} old entries of ${stack} on ${entry.server}`,
+        });
     } catch (err) {
-      deps.io.warn(
-        `Could not write the audit entry to server ${entry.server} (${errorMessage(err)}); ` +
+      deps.events({
+        type: 'warning',
+        message:
+          `Could not write the audit entry to server ${entry.server} (${errorMessage(err)}); ` +
           `it is kept in ${auditLogPath(deps.paths)} only.`,
-      );
+      });
     }
   }
   let local = false;
@@ -75,7 +82,10 @@ export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Pro
     await appendLocalAudit(deps.paths, entry);
     local = true;
   } catch (err) {
-    deps.io.warn(`Could not append to ${auditLogPath(deps.paths)}: ${errorMessage(err)}`);
+    deps.events({
+      type: 'warning',
+      message: `Could not append to ${auditLogPath(deps.paths)}: ${errorMessage(err)}`,
+    });
   }
   return { entry, server, local };
 }

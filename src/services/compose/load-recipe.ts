@@ -82,7 +82,8 @@ export async function loadRecipeCompose(
   return { files, env, config };
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** A working-tree file: undefined when missing, any other failure says what it is. */
+export async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { errorMessage, UserError } from '../../errors.js';
 import { LOCAL_SERVER } from '../../infra/store/servers.js';
 import type { ResolvedApp } from '../app/resolve.js';
@@ -12,14 +11,14 @@ import type { Deps } from '../deps.js';
 export async function checkDomain(
   app: ResolvedApp,
   domain: string | undefined,
-  deps: Pick<Deps, 'env' | 'io'>,
+  deps: Pick<Deps, 'env' | 'events' | 'dns'>,
 ): Promise<void> {
   if (!domain || app.server === LOCAL_SERVER) return;
   const { resolveSshTarget } = await import('../../infra/ssh/config.js');
   const host = resolveSshTarget(app.server, { env: deps.env }).host;
   const resolve = async (name: string) => {
     try {
-      return (await lookup(name, { family: 4, all: true })).map((a) => a.address);
+      return await deps.dns.lookup4(name);
     } catch (err) {
       throw new UserError(`${name} does not resolve to an IPv4 address (${errorMessage(err)})`, {
         where: `${app.envPath} (DOMAIN)`,
@@ -39,5 +38,8 @@ export async function checkDomain(
       },
     );
   }
-  deps.io.debug(`domain ${domain} -> ${domainIps.join(', ')} matches server ${app.server}`);
+  deps.events({
+    type: 'debug',
+    message: `domain ${domain} -> ${domainIps.join(', ')} matches server ${app.server}`,
+  });
 }

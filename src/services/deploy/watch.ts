@@ -1,3 +1,4 @@
+import type { ServiceProgress } from '../../domain/events/types.js';
 import { canonicalJson } from '../../domain/plan/canonical.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { Service, Task } from '../../infra/docker/swarm-types.js';
@@ -9,10 +10,7 @@ export interface WatchTarget {
   name: string;
 }
 
-export type ServiceProgress =
-  | { state: 'pending'; running: number; desired: number; detail: string }
-  | { state: 'converged'; running: number; desired: number }
-  | { state: 'failed'; reason: string; taskError?: string | undefined };
+export type { ServiceProgress };
 
 export interface WatchOptions {
   deadline: number;

@@ -22,12 +22,16 @@ export async function acquireAppLock(opts: AppLockOptions, deps: AppLockDeps): P
   const claim: LockClaim = {
     operator: operatorId(deps.env),
     pid: process.pid,
+    machine: await deps.machineId(),
     command: formatCommand(redactArgv(opts.command)),
-    token: randomBytes(8).toString('hex'),
+    token: opts.operation ?? randomBytes(8).toString('hex'),
     ttlMs: opts.ttlMs ?? DEFAULT_LOCK_TTL_MS,
   };
   const id = await claimLock(docker, opts, stack, claim, deps);
-  deps.io.debug(`lock ${lockObjectName(stack)} taken on ${opts.server} (config ${id})`);
+  deps.events({
+    type: 'debug',
+    message: `lock ${lockObjectName(stack)} taken on ${opts.server} (config ${id})`,
+  });
   return holdLock(docker, opts, stack, claim, id, deps);
 }
 

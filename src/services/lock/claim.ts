@@ -46,14 +46,20 @@ export async function claimLock(
     }
     // A holder on this very machine whose process is gone (killed, crashed, lost its SSH
     // connection) cannot refresh or release: no need to make the re-run wait for expiry.
+    // Recognised by the machine's opaque id, never by `user@host`: two laptops can share that
+    // name, and taking over a live lock of the other would let both deploy at once.
     const deadHere =
-      info.operator === claim.operator && info.pid > 0 && info.pid !== process.pid && !processAlive(info.pid);
+      info.machine !== '' &&
+      info.machine === claim.machine &&
+      info.pid > 0 &&
+      info.pid !== process.pid &&
+      !processAlive(info.pid);
     if (!expired && !opts.force && !deadHere) throw lockHeldError(opts.app, opts.server, info, now);
     // Take over in place, guarded by the version we read: of several contenders (or a holder
     // waking up and refreshing) exactly one update wins; the others read again.
     const labels = lockLabels(stack, claim, { [LOCK_SINCE_LABEL]: new Date(now).toISOString() });
     if ((await updateConfigAt(docker, info.id, info.version, withLabels(obj, labels))) === 'updated') {
-      deps.io.warn(takeoverWarning(opts.app, info, now, !expired && !deadHere));
+      deps.events({ type: 'warning', message: takeoverWarning(opts.app, info, now, !expired && !deadHere) });
       return info.id;
     }
   }

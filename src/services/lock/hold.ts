@@ -40,7 +40,7 @@ export function holdLock(
       code: 'lock_lost',
     });
     if (!lost.signal.aborted) {
-      deps.io.warn(err.message);
+      deps.events({ type: 'warning', message: err.message });
       lost.abort(err);
       stopKeepAlive();
     }
@@ -82,24 +82,32 @@ export function holdLock(
         if (outcome === 'gone') throw markLost(undefined);
         if (outcome === 'updated') {
           await removeConfigById(docker, id);
-          deps.io.debug(`lock ${lockObjectName(stack)} released on ${opts.server}`);
+          deps.events({ type: 'debug', message: `lock ${lockObjectName(stack)} released on ${opts.server}` });
           return;
         }
       }
       throw new Error('the lock kept changing while being released');
     } catch (err) {
       if (lost.signal.aborted) return;
-      deps.io.warn(
-        `Could not release the lock on ${opts.app} (${errorMessage(err)}); it expires by itself within ` +
+      deps.events({
+        type: 'warning',
+        message:
+          `Could not release the lock on ${opts.app} (${errorMessage(err)}); it expires by itself within ` +
           `${formatDuration(claim.ttlMs)}, or the next operator can take it over with --force-unlock.`,
-      );
+      });
     }
   };
 
-  const unguard = releaseOnSignal(deps.signals ?? process, async (signal) => {
-    deps.io.warn(`${signal}: releasing the lock on ${opts.app} before exiting (again to exit at once)`);
-    await Promise.race([releaseNow(), deadline(SIGNAL_RELEASE_TIMEOUT_MS)]);
-  });
+  const unguard =
+    opts.catchSignals === false
+      ? () => undefined
+      : releaseOnSignal(deps.signals ?? process, async (signal) => {
+          deps.events({
+            type: 'warning',
+            message: `${signal}: releasing the lock on ${opts.app} before exiting (again to exit at once)`,
+          });
+          await Promise.race([releaseNow(), deadline(SIGNAL_RELEASE_TIMEOUT_MS)]);
+        });
 
   const keepAliveMs = opts.keepAliveMs ?? Math.max(1000, Math.floor(claim.ttlMs / 4));
   const timer =
@@ -111,7 +119,10 @@ export function holdLock(
           refresh()
             .catch((err: unknown) => {
               if (!lost.signal.aborted)
-                deps.io.warn(`Could not refresh the lock on ${opts.app}: ${errorMessage(err)}`);
+                deps.events({
+                  type: 'warning',
+                  message: `Could not refresh the lock on ${opts.app}: ${errorMessage(err)}`,
+                });
             })
             .finally(() => {
               refreshing = false;

@@ -30,6 +30,8 @@ export const LOCK_SINCE_LABEL = 'coop-cloud.lock.since';
 export const LOCK_RELEASING_LABEL = 'coop-cloud.lock.releasing';
 /** Bumped by every refresh, so the update changes the spec (and so UpdatedAt). */
 export const LOCK_REFRESHED_LABEL = 'coop-cloud.lock.refreshed';
+/** Opaque id of the holder's machine (not its name: two laptops can share `user@host`). */
+export const LOCK_MACHINE_LABEL = 'coop-cloud.lock.machine';
 export const LOCK_NAME_PREFIX = 'abra-lock_';
 
 const MAX_COMMAND_LABEL = 200;
@@ -47,6 +49,8 @@ export interface LockHolder {
   /** user@host */
   operator: string;
   pid: number;
+  /** The holder machine's opaque id; '' for locks written before it was recorded. */
+  machine: string;
   /** What the holder is doing, secret values already redacted. */
   command: string;
 }
@@ -71,6 +75,7 @@ export function lockObjectName(stack: string): string {
 }
 
 export interface LockClaim extends LockHolder {
+  /** The operation's random id: the one proof of holding the lock. */
   token: string;
   ttlMs: number;
 }
@@ -98,6 +103,7 @@ export function lockLabels(
     [LOCK_COMMAND_LABEL]: command,
     [LOCK_TTL_LABEL]: String(Math.round(claim.ttlMs)),
     [LOCK_TOKEN_LABEL]: claim.token,
+    [LOCK_MACHINE_LABEL]: claim.machine,
     [LOCK_REFRESHED_LABEL]: '0',
     ...extra,
   };
@@ -139,6 +145,7 @@ export function readLock(stack: string, obj: LockObject): LockInfo | undefined {
     stack,
     operator: labels[LOCK_HOLDER_LABEL] || 'an unknown operator',
     pid: Number(labels[LOCK_PID_LABEL]) || 0,
+    machine: labels[LOCK_MACHINE_LABEL] ?? '',
     command: labels[LOCK_COMMAND_LABEL] ?? '',
     since: labels[LOCK_SINCE_LABEL] || obj.CreatedAt,
     refreshedAt: obj.UpdatedAt,

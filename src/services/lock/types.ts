@@ -1,5 +1,5 @@
+import type { EventSink } from '../../domain/events/types.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
-import type { Io } from '../../ui/io.js';
 import type { SignalHost } from './signals.js';
 
 /** Long enough to ride out a network blip between refreshes, short enough to wait out a crash. */
@@ -15,12 +15,20 @@ export interface AppLockOptions {
   keepAliveMs?: number | false;
   /** Take the lock over even if its holder looks alive (`--force-unlock`). */
   force?: boolean;
+  /** The operation's random id, used as the lock token; random when not given. */
+  operation?: string;
+  /**
+   * Release the lock and re-raise on Ctrl-C (default). The operation wrapper handles signals
+   * itself (it stops the operation first) and turns this off.
+   */
+  catchSignals?: boolean;
 }
 
 export interface AppLockDeps {
   docker: DockerConnector;
-  io: Pick<Io, 'warn' | 'debug'>;
+  events: EventSink;
   env: NodeJS.ProcessEnv;
+  machineId: () => Promise<string>;
   /** Where Ctrl-C and friends are caught; `process` unless a test passes its own. */
   signals?: SignalHost;
 }

@@ -1,12 +1,10 @@
 import { homedir } from 'node:os';
-import { GitClient } from '../../infra/git/client.js';
 import { CatalogueStore } from '../../infra/store/catalogue.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
 
 /** What the recipe services touch: the recipes and catalogue stores, and git. */
-export interface RecipeDeps extends Pick<Deps, 'paths' | 'io' | 'env'> {
-  git: GitClient;
+export interface RecipeDeps extends Pick<Deps, 'paths' | 'events' | 'prompt' | 'git' | 'env'> {
   recipes: RecipeStore;
   catalogue: CatalogueStore;
   /** Where relative paths given on the command line are resolved from. */
@@ -14,12 +12,13 @@ export interface RecipeDeps extends Pick<Deps, 'paths' | 'io' | 'env'> {
   home: string;
 }
 
-export function recipeDeps(deps: Pick<Deps, 'paths' | 'io' | 'env'>): RecipeDeps {
+export function recipeDeps(deps: Pick<Deps, 'paths' | 'events' | 'prompt' | 'git' | 'env'>): RecipeDeps {
   return {
     paths: deps.paths,
-    io: deps.io,
+    events: deps.events,
+    prompt: deps.prompt,
     env: deps.env,
-    git: new GitClient({ env: deps.env, debug: deps.io.debug }),
+    git: deps.git,
     recipes: new RecipeStore(deps.paths),
     catalogue: new CatalogueStore(deps.paths),
     cwd: process.cwd(),

@@ -147,9 +147,10 @@ async function update(
   const origin = remote === undefined ? undefined : await deps.git.remoteUrl(dir, remote);
   const asked = source.kind === 'url' ? source.url : source.kind === 'path' ? source.path : undefined;
   if (asked !== undefined && origin !== undefined && asked !== origin)
-    deps.io.warn(
-      `recipe ${name} is already present, cloned from ${origin}; fetching from there, not ${asked}`,
-    );
+    deps.events({
+      type: 'warning',
+      message: `recipe ${name} is already present, cloned from ${origin}; fetching from there, not ${asked}`,
+    });
   if (offline) return { name, dir, action: 'skipped-offline', newTags: [] };
   if (remote === undefined) return { name, dir, action: 'skipped-no-remote', newTags: [] };
   const before = new Set((await deps.git.tags(dir)).map((t) => t.name));

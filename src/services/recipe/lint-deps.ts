@@ -9,7 +9,9 @@ export interface LintDeps extends Pick<RecipeDeps, 'git' | 'recipes' | 'catalogu
   probeUrl: UrlProbe;
 }
 
-export function lintDeps(deps: Pick<Deps, 'paths' | 'io' | 'env' | 'composeValidator'>): LintDeps {
+export function lintDeps(
+  deps: Pick<Deps, 'paths' | 'events' | 'prompt' | 'git' | 'env' | 'composeValidator'>,
+): LintDeps {
   const r = recipeDeps(deps);
   return {
     git: r.git,

@@ -54,8 +54,9 @@ async function identity(opts: RecipeNewOptions, dir: string, deps: RecipeDeps): 
   const name = opts.gitName ?? deps.env.GIT_AUTHOR_NAME ?? (await deps.git.configGet(dir, 'user.name'));
   const email = opts.gitEmail ?? deps.env.GIT_AUTHOR_EMAIL ?? (await deps.git.configGet(dir, 'user.email'));
   if (name === undefined || email === undefined)
-    deps.io.warn(
-      `git has no ${name === undefined ? 'user.name' : 'user.email'} configured; the initial commit is authored by "${name ?? FALLBACK.name} <${email ?? FALLBACK.email}>". Set it with \`git config --global user.name/user.email\` or pass --git-name/--git-email.`,
-    );
+    deps.events({
+      type: 'warning',
+      message: `git has no ${name === undefined ? 'user.name' : 'user.email'} configured; the initial commit is authored by "${name ?? FALLBACK.name} <${email ?? FALLBACK.email}>". Set it with \`git config --global user.name/user.email\` or pass --git-name/--git-email.`,
+    });
   return { name: name ?? FALLBACK.name, email: email ?? FALLBACK.email };
 }

@@ -32,7 +32,7 @@ export async function recipeReset(opts: RecipeResetOptions, deps: RecipeDeps): P
     ]
       .filter(Boolean)
       .join(' and ');
-    if (!(await deps.io.confirm(`In recipe ${opts.name}, ${what}? This cannot be undone.`)))
+    if (!(await deps.prompt.confirm(`In recipe ${opts.name}, ${what}? This cannot be undone.`)))
       return { ...result, reset: false };
   }
   await deps.git.discardChanges(dir);

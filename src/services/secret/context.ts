@@ -10,8 +10,22 @@ import { readEnvFile } from '../../infra/store/env-files.js';
 import { findApp } from '../app/find-app.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
+import { resolveRelease } from '../release/resolve.js';
 
-export type SecretDeps = Pick<Deps, 'paths' | 'env' | 'io' | 'composeValidator' | 'docker'>;
+export type SecretDeps = Pick<
+  Deps,
+  | 'paths'
+  | 'env'
+  | 'events'
+  | 'prompt'
+  | 'git'
+  | 'composeValidator'
+  | 'docker'
+  | 'signals'
+  | 'machineId'
+  | 'argv'
+  | 'clock'
+>;
 
 /** An app and the secrets its recipe declares, read from the recipe version it records. */
 export interface AppSecrets {
@@ -20,8 +34,10 @@ export interface AppSecrets {
   envFile: string;
   stack: string;
   recipe: string;
-  /** The recipe version read, or "working tree". */
+  /** The recipe version read (a tag or short commit). */
   source: string;
+  /** The revision it was read at. */
+  rev: string | undefined;
   env: EnvDocument;
   specs: SecretSpec[];
 }
@@ -37,9 +53,9 @@ export async function secretSpecsFor(
   at: RecipeAt,
   env: EnvDocument,
   domain: string,
-  deps: Pick<Deps, 'env' | 'io' | 'composeValidator'>,
+  deps: Pick<Deps, 'env' | 'events' | 'prompt' | 'git' | 'composeValidator'>,
 ): Promise<SecretSpec[]> {
-  const git = new GitClient({ env: deps.env, debug: deps.io.debug });
+  const git = deps.git;
   const rev = at.rev;
   const loaded = await loadRecipeCompose(
     {
@@ -57,31 +73,24 @@ export async function loadAppSecrets(app: string, deps: SecretDeps): Promise<App
   const found = await findApp(app, deps.paths);
   const env = await readEnvFile(found.path);
   const ref = recipeOf(env.values(), found.path);
-  const recipeDir = join(deps.paths.recipes, ref.name);
-  const git = new GitClient({ env: deps.env, debug: deps.io.debug });
-  if (!(await git.isRepo(recipeDir)))
-    throw new UserError(`Recipe "${ref.name}" of app ${app} is not fetched, so its secrets are unknown`, {
-      where: recipeDir,
-      hint: `Run \`abra recipe fetch ${ref.name}\`.`,
-      code: 'recipe_missing',
-    });
-  if (ref.version !== undefined && (await git.resolveCommit(recipeDir, ref.version)) === undefined)
-    throw new UserError(
-      `Version ${ref.version} of recipe ${ref.name} (recorded in the app env) is not in the local clone`,
-      {
-        where: `${found.path} (${ref.key})`,
-        hint: `Run \`abra recipe fetch ${ref.name}\` to get its tags.`,
-        code: 'recipe_version_missing',
-      },
-    );
-  const specs = await secretSpecsFor({ recipeDir, rev: ref.version }, env, found.app, deps);
+  // The secrets of the version deploy would use, read the way deploy reads it.
+  const release = await resolveRelease(
+    {
+      recipe: ref.name,
+      recorded: { version: ref.version, where: `${found.path} (${ref.key})` },
+      chaos: false,
+    },
+    deps,
+  );
+  const specs = await secretSpecsFor({ recipeDir: release.dir, rev: release.rev }, env, found.app, deps);
   return {
     app: found.app,
     server: found.server,
     envFile: found.path,
     stack: stackNameOf(found.app),
     recipe: ref.name,
-    source: ref.version ?? 'working tree',
+    source: release.label,
+    rev: release.rev,
     env,
     specs,
   };
@@ -121,7 +130,7 @@ export async function specAtVersion(
     });
   const env = ctx.env.set(spec.envKey, version);
   const recipeDir = join(deps.paths.recipes, ctx.recipe);
-  const rev = ctx.source === 'working tree' ? undefined : ctx.source;
+  const rev = ctx.rev;
   const again = (await secretSpecsFor({ recipeDir, rev }, env, ctx.app, deps)).find(
     (s) => s.name === spec.name,
   );

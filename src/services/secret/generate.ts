@@ -1,6 +1,7 @@
 import type { SecretSpec } from '../../domain/secret/spec.js';
 import { UserError } from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
+import { runOperation } from '../operation/run.js';
 import {
   type AppSecrets,
   loadAppSecrets,
@@ -16,6 +17,8 @@ import { type GeneratedValue, generateValues } from './values.js';
 
 export interface SecretGenerateOptions {
   app: string;
+  /** argv after `abra`, for the audit log (secret values are redacted there). */
+  argv?: readonly string[];
   /** One secret by its compose name; or `all`. */
   name?: string;
   /** Generate at this version instead of the env's. */
@@ -49,26 +52,32 @@ export async function secretGenerate(
 ): Promise<SecretGenerateResult> {
   checkSelection(opts);
   const ctx = await loadAppSecrets(opts.app, deps);
-  const client = deps.docker.client(ctx.server);
-  if (opts.name !== undefined) {
-    const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);
-    checkGeneratable(ctx, spec);
-    if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
-      throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
-    const generated = await store(client, ctx, [spec]);
-    const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
-    const notes =
-      envVersion !== spec.version
-        ? [
-            `The app env still sets ${spec.envKey}=${envVersion}: set it to ${spec.version} ` +
-              `(\`abra app config ${ctx.app}\`) for the app to use this secret.`,
-          ]
-        : [];
-    return { app: ctx.app, server: ctx.server, generated, skipped: [], notes };
-  }
-  const { toCreate, skipped } = await planAll(client, ctx);
-  const generated = await store(client, ctx, toCreate);
-  return { app: ctx.app, server: ctx.server, generated, skipped, notes: [] };
+  return runOperation(
+    { kind: 'secret generate', app: ctx.app, server: ctx.server, argv: opts.argv ?? [] },
+    deps,
+    async (op) => {
+      const client = deps.docker.client(ctx.server);
+      if (opts.name !== undefined) {
+        const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);
+        checkGeneratable(ctx, spec);
+        if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
+          throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
+        const generated = await store(client, ctx, [spec]);
+        const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
+        const notes =
+          envVersion !== spec.version
+            ? [
+                `The app env still sets ${spec.envKey}=${envVersion}: set it to ${spec.version} ` +
+                  `(\`abra app config ${ctx.app}\`) for the app to use this secret.`,
+              ]
+            : [];
+        return { app: ctx.app, server: ctx.server, generated, skipped: [], notes };
+      }
+      const { toCreate, skipped } = await planAll(client, ctx);
+      const generated = await store(client, ctx, toCreate);
+      return { app: ctx.app, server: ctx.server, generated, skipped, notes: [] };
+    },
+  );
 }
 
 /**

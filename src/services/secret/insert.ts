@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { errnoCode, UserError } from '../../errors.js';
+import { runOperation } from '../operation/run.js';
 import {
   loadAppSecrets,
   nameProblemError,
@@ -12,6 +13,8 @@ import { alreadyExists, createSecrets, MAX_SECRET_BYTES, secretsNamed } from './
 
 export interface SecretInsertOptions {
   app: string;
+  /** argv after `abra`, for the audit log (secret values are redacted there). */
+  argv?: readonly string[];
   name: string;
   version: string;
   /** The value itself; or `file`. */
@@ -52,28 +55,34 @@ export async function secretInsert(opts: SecretInsertOptions, deps: SecretDeps):
       },
     );
   const ctx = await loadAppSecrets(opts.app, deps);
-  const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);
-  if (spec.nameProblem !== undefined) throw nameProblemError(ctx, spec);
-  const client = deps.docker.client(ctx.server);
-  if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
-    throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
-  await createSecrets(client, ctx.stack, [{ spec, data }], (s) => rotateHint(ctx, s));
-  const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
-  return {
-    app: ctx.app,
-    server: ctx.server,
-    name: spec.name,
-    version: spec.version,
-    remoteName: spec.remoteName,
-    bytes: data.length,
-    notes:
-      envVersion !== spec.version
-        ? [
-            `The app env still sets ${spec.envKey}=${envVersion}: set it to ${spec.version} ` +
-              `(\`abra app config ${ctx.app}\`) for the app to use this secret.`,
-          ]
-        : [],
-  };
+  return runOperation(
+    { kind: 'secret insert', app: ctx.app, server: ctx.server, argv: opts.argv ?? [] },
+    deps,
+    async (op) => {
+      const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);
+      if (spec.nameProblem !== undefined) throw nameProblemError(ctx, spec);
+      const client = deps.docker.client(ctx.server);
+      if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
+        throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
+      await createSecrets(client, ctx.stack, [{ spec, data }], (s) => rotateHint(ctx, s));
+      const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
+      return {
+        app: ctx.app,
+        server: ctx.server,
+        name: spec.name,
+        version: spec.version,
+        remoteName: spec.remoteName,
+        bytes: data.length,
+        notes:
+          envVersion !== spec.version
+            ? [
+                `The app env still sets ${spec.envKey}=${envVersion}: set it to ${spec.version} ` +
+                  `(\`abra app config ${ctx.app}\`) for the app to use this secret.`,
+              ]
+            : [],
+      };
+    },
+  );
 }
 
 async function dataOf(opts: SecretInsertOptions): Promise<Uint8Array> {

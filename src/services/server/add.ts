@@ -25,11 +25,11 @@ export interface ServerAddResult {
  */
 export async function serverAdd(
   opts: ServerAddOptions,
-  deps: Pick<Deps, 'servers' | 'docker' | 'io'>,
+  deps: Pick<Deps, 'servers' | 'docker' | 'events' | 'prompt' | 'git'>,
 ): Promise<ServerAddResult> {
   const name = resolveName(opts);
   const docker = deps.docker.client(name);
-  deps.io.debug(`server add ${name}: checking ${docker.endpoint}`);
+  deps.events({ type: 'debug', message: `server add ${name}: checking ${docker.endpoint}` });
   const status = await inspectServer(docker);
   requireUsableSwarm(name, status);
 

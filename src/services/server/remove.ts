@@ -18,7 +18,7 @@ export interface ServerRemoveResult {
 /** Forget a server locally. Nothing on the server is touched. */
 export async function serverRemove(
   opts: ServerRemoveOptions,
-  deps: Pick<Deps, 'servers' | 'io'>,
+  deps: Pick<Deps, 'servers' | 'events' | 'prompt' | 'git'>,
 ): Promise<ServerRemoveResult> {
   if (!(await deps.servers.exists(opts.name))) {
     const known = (await deps.servers.list()).map((s) => s.name);
@@ -42,7 +42,7 @@ export async function serverRemove(
     );
   }
   if (!opts.force && !opts.noInput) {
-    const ok = await deps.io.confirm(
+    const ok = await deps.prompt.confirm(
       `Remove server "${opts.name}" from ${deps.servers.dirOf(opts.name)}? (the server itself is not touched)`,
     );
     if (!ok) return { name: opts.name, removed: false, appsRemoved: [] };

@@ -1,0 +1,70 @@
+// What services report while they work. Services never print: they emit these to a sink, and
+// each front end renders them its own way (terminal lines, `--machine` JSON lines, the
+// dashboard's event stream). Events carry names and states, never secret or config data.
+
+export type ObjectKind = 'service' | 'network' | 'secret' | 'config' | 'volume' | 'lock' | 'env';
+
+/** A service's convergence, as the watcher judges it. */
+export type ServiceProgress =
+  | { state: 'pending'; running: number; desired: number; detail: string }
+  | { state: 'converged'; running: number; desired: number }
+  | { state: 'failed'; reason: string; taskError?: string | undefined };
+
+export type OperationResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
+
+export interface PlanSummaryService {
+  name: string;
+  action: 'create' | 'update' | 'unchanged' | 'remove' | 'orphan';
+  changes?: string[];
+}
+
+export interface PlanSummary {
+  from: string | undefined;
+  to: string;
+  services: PlanSummaryService[];
+  networks: string[];
+  secrets: string[];
+  configs: string[];
+}
+
+export type OperationEvent =
+  | { type: 'operation.started'; op: string; kind: string; app: string; server: string }
+  | {
+      type: 'operation.finished';
+      op: string;
+      kind: string;
+      app: string;
+      server: string;
+      result: OperationResult;
+      durationMs: number;
+      message?: string;
+    }
+  | { type: 'plan'; app: string; server: string; plan: PlanSummary }
+  | { type: 'object'; action: 'created' | 'updated' | 'removed'; kind: ObjectKind; name: string }
+  | { type: 'waiting'; services: string[]; timeoutS: number; rollback?: boolean }
+  | { type: 'progress'; service: string; progress: ServiceProgress; rollback?: boolean }
+  | { type: 'converged'; services: string[] }
+  | { type: 'failed'; reason: string; report: string[] }
+  | { type: 'rollback'; phase: 'started' | 'done' | 'incomplete'; fresh: boolean }
+  | { type: 'log'; service: string; line: string }
+  | { type: 'info'; message: string }
+  | { type: 'warning'; message: string }
+  | { type: 'debug'; message: string };
+
+export type EventSink = (event: OperationEvent) => void;
+
+/** A sink that drops everything: for callers that want only the result. */
+export const discardEvents: EventSink = () => undefined;
+
+/** Shorthands services use for free-text events. */
+export function warn(sink: EventSink, message: string): void {
+  sink({ type: 'warning', message });
+}
+
+export function info(sink: EventSink, message: string): void {
+  sink({ type: 'info', message });
+}
+
+export function debug(sink: EventSink, message: string): void {
+  sink({ type: 'debug', message });
+}

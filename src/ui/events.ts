@@ -1,0 +1,100 @@
+import type { EventSink, OperationEvent, ServiceProgress } from '../domain/events/types.js';
+
+// The one place events become terminal text. `--machine` runs get JSON lines instead (on
+// stderr, so stdout stays the command's single JSON result).
+
+export interface EventRendererOptions {
+  write: (line: string) => void;
+  debug: boolean;
+  machine: boolean;
+  /** Milliseconds since start, for debug lines. */
+  elapsed?: () => number;
+}
+
+export function eventRenderer(opts: EventRendererOptions): EventSink {
+  if (opts.machine) {
+    return (e) => {
+      if (e.type === 'debug' && !opts.debug) return;
+      opts.write(`${JSON.stringify({ event: e.type, ...withoutType(e) })}\n`);
+    };
+  }
+  return (e) => {
+    const text = describeEvent(e, opts);
+    if (text !== undefined) opts.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+}
+
+function withoutType(e: OperationEvent): Record<string, unknown> {
+  const { type: _t, ...rest } = e;
+  return rest;
+}
+
+/** Terminal text for an event, or undefined when the terminal shows nothing for it. */
+export function describeEvent(
+  e: OperationEvent,
+  opts: { debug: boolean; elapsed?: () => number },
+): string | undefined {
+  switch (e.type) {
+    case 'info':
+      return e.message;
+    case 'warning':
+      return `warning: ${e.message}`;
+    case 'debug':
+      return opts.debug ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] ${e.message}` : undefined;
+    case 'plan':
+      return describePlan(e.app, e.server, e.plan);
+    case 'object':
+      return opts.debug ? `  ${e.action} ${e.kind} ${e.name}` : undefined;
+    case 'waiting':
+      return e.rollback
+        ? `Waiting up to ${e.timeoutS}s for the rollback of ${e.services.join(', ')}...`
+        : `Waiting up to ${e.timeoutS}s for ${e.services.join(', ')} to converge...`;
+    case 'progress':
+      return `  ${e.service}${e.rollback ? ' (rollback)' : ''}: ${describeProgress(e.progress)}`;
+    case 'converged':
+      return undefined;
+    case 'failed':
+      return [e.reason, ...e.report].join('\n');
+    case 'rollback':
+      if (e.phase === 'started')
+        return e.fresh
+          ? 'Removing the failed first deploy (volumes and secrets are kept)...'
+          : 'Rolling back...';
+      if (e.phase === 'incomplete')
+        return 'warning: the rollback has not converged yet; check `abra app ps`.';
+      return undefined;
+    case 'log':
+      return `    ${e.service} | ${e.line}`;
+    case 'operation.started':
+    case 'operation.finished':
+      return opts.debug
+        ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] operation ${e.op} ${e.kind} ${e.type.split('.')[1]}`
+        : undefined;
+  }
+}
+
+export function describeProgress(p: ServiceProgress): string {
+  if (p.state === 'converged') return `running (${p.running}/${p.desired})`;
+  if (p.state === 'pending') return `${p.detail} (${p.running}/${p.desired})`;
+  return `FAILED: ${p.reason}${p.taskError ? ` (${p.taskError})` : ''}`;
+}
+
+function describePlan(
+  app: string,
+  server: string,
+  plan: import('../domain/events/types.js').PlanSummary,
+): string {
+  const lines = [`Deploy ${app} on ${server}: ${plan.from ? `${plan.from} -> ` : ''}${plan.to}`];
+  for (const s of plan.services) {
+    if (s.action === 'create') lines.push(`  + ${s.name} (new service)`);
+    else if (s.action === 'update') lines.push(`  ~ ${s.name} (${(s.changes ?? []).join(', ')})`);
+    else if (s.action === 'remove') lines.push(`  - ${s.name} (no longer in the recipe; removed by --prune)`);
+    else if (s.action === 'orphan')
+      lines.push(`  ! ${s.name} is no longer in the recipe; left running (deploy with --prune to remove it)`);
+    else lines.push(`  = ${s.name} (unchanged)`);
+  }
+  for (const n of plan.networks) lines.push(`  + network ${n}`);
+  for (const c of plan.configs) lines.push(`  + config ${c}`);
+  for (const c of plan.secrets) lines.push(`  + secret ${c}`);
+  return lines.join('\n');
+}
