@@ -66,7 +66,13 @@ describe('abra app deploy on the lab swarm', () => {
     assert.match(res.stderr, /needs secrets that do not exist on default: main-\w+_lab_example_api_key_v1/);
     assert.match(res.stderr, /abra app secret generate/);
     assert.deepEqual(world.objects(app).services, []);
-    assert.deepEqual(snapshotTree(world.home), before);
+    // The refused attempt is audited (the only file it may write); nothing else changed.
+    const notAudit = (entries: string[]) => entries.filter((e) => !e.includes('/audit.log'));
+    assert.deepEqual(notAudit(snapshotTree(world.home)), notAudit(before));
+    const history = await world.run('app', 'history', app, '-m');
+    const entries = JSON.parse(history.stdout).entries as { result: string; message: string }[];
+    assert.equal(entries.at(-1)?.result, 'failed');
+    assert.match(entries.at(-1)?.message ?? '', /needs secrets/);
   });
 
   it('deploys the latest release, converges, serves, and records the version in the env', async () => {

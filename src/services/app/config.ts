@@ -6,7 +6,6 @@ import { composeFilesOf } from '../../domain/compose/app-env.js';
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { isUserError, UserError } from '../../errors.js';
-import { GitClient } from '../../infra/git/client.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';

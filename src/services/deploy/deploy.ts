@@ -143,7 +143,7 @@ export async function deployRelease(
       }
       const converged = await converge(app, loaded, applied, fresh, opts, op);
       // A lock lost while watching: someone else may have changed the app since; do not claim it.
-      op.checkpoint();
+      await op.confirmLock();
       await recordVersion(app, release);
       op.changes.push(`recorded ${release.label} in ${app.envPath}`);
       const changed = plan.services.filter((s) => s.action !== 'unchanged').length;

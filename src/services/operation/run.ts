@@ -33,6 +33,11 @@ export interface Operation {
   readonly signal: AbortSignal;
   /** Throws why the operation must stop, if it must; called before every write. */
   checkpoint(): void;
+  /**
+   * Ask the server whether the lock is still ours (a refresh); throws `lock_lost` if not. Called
+   * before a result is claimed: the keep-alive alone may notice a takeover only much later.
+   */
+  confirmLock(): Promise<void>;
   /** What the audit entry will say; the operation fills in versions, result and message. */
   readonly note: OperationNote;
   /**
@@ -106,6 +111,11 @@ export async function runOperation<T>(
     checkpoint: () => {
       if (stop.signal.aborted) throw stop.signal.reason;
     },
+    confirmLock: async () => {
+      op.checkpoint();
+      await lock?.refresh();
+      op.checkpoint();
+    },
     note,
     changes,
     emit: deps.events,
@@ -153,7 +163,7 @@ export async function runOperation<T>(
     }
     const value = await fn(op);
     // Whatever the operation did after losing its lock was not under its protection.
-    if (lock?.lost.aborted) throw lock.lost.reason;
+    await op.confirmLock();
     const result = note.result ?? 'ok';
     await audit(result, note.message);
     finish(result, note.message);
