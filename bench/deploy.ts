@@ -38,6 +38,14 @@ export async function benchDeploy(): Promise<BenchRow[]> {
 
     const ours: number[] = [];
     const oursPrep: number[] = [];
+    const phases: Record<Phase, number[]> = {
+      'start-up + load release': [],
+      lock: [],
+      'read + plan': [],
+      writes: [],
+      convergence: [],
+      'record + audit + exit': [],
+    };
     const theirs: number[] = [];
     const theirsCli: number[] = [];
     const theirsWait: number[] = [];
@@ -81,16 +89,23 @@ export async function benchDeploy(): Promise<BenchRow[]> {
       const t = nowMs();
       const res = spawnSync(
         process.execPath,
-        [BIN, 'app', 'deploy', domain, '-n', '--no-domain-checks', '--debug'],
+        [BIN, 'app', 'deploy', domain, '-n', '--no-domain-checks', '--debug', '--machine'],
         { env: op.env, encoding: 'utf8' },
       );
       const elapsed = nowMs() - t;
       if (res.status !== 0) throw new Error(`abra app deploy failed: ${res.stderr}`);
       await assertConverged(local, stack);
       ours.push(elapsed);
-      // Where abra's time goes before swarm has anything to do: its first write is the lock.
-      const lock = /debug \[\s*(\d+)ms\] lock \S+ taken/.exec(res.stderr);
-      if (lock) oursPrep.push(Number(lock[1]));
+      // Where the time goes, from the events' own clock (ms since the process started).
+      const at = eventTimes(res.stderr);
+      const mark = [at.started, at.locked, at.plan, at.waiting, at.converged, elapsed];
+      if (mark.every((m) => m !== undefined)) {
+        const m = mark as number[];
+        (Object.keys(phases) as Phase[]).forEach((phase, k) =>
+          phases[phase].push((m[k] as number) - (k === 0 ? 0 : (m[k - 1] as number))),
+        );
+        oursPrep.push(m[1] as number);
+      }
     }
 
     async function deployTheirs(i: number): Promise<void> {
@@ -115,9 +130,15 @@ export async function benchDeploy(): Promise<BenchRow[]> {
         reference: median(theirs),
         referenceLabel: 'docker stack deploy --resolve-image never + API poll every 20 ms',
         note:
-          `abra app deploy (CLI, local socket): ${fmt(ours)}, its lock (first write) taken at ${fmt(oursPrep)} on its own clock (after Node start-up); ` +
+          `abra app deploy (CLI, local socket): ${fmt(ours)}, its lock (first write) taken at ${fmt(oursPrep)} after the process started; ` +
           `docker stack deploy + poll: ${fmt(theirs)}, of which the docker CLI itself ${fmt(theirsCli)}`,
       },
+      ...(Object.entries(phases) as [Phase, number[]][]).map(([phase, xs]) => ({
+        figure: `  deploy breakdown: ${phase} (median)`,
+        ours: xs.length ? median(xs) : Number.NaN,
+        reference: undefined,
+        referenceLabel: '',
+      })),
       {
         figure: `deploy a 3-service recipe, fresh stack, to converged, vs docker's own wait (median of ${RUNS})`,
         ours: median(ours),
@@ -131,6 +152,31 @@ export async function benchDeploy(): Promise<BenchRow[]> {
     local.close();
     op.cleanup();
   }
+}
+
+type Phase =
+  | 'start-up + load release'
+  | 'lock'
+  | 'read + plan'
+  | 'writes'
+  | 'convergence'
+  | 'record + audit + exit';
+
+/** When the deploy's milestones happened, from its --machine event lines. */
+function eventTimes(
+  stderr: string,
+): Partial<Record<'started' | 'locked' | 'plan' | 'waiting' | 'converged', number>> {
+  const out: Partial<Record<'started' | 'locked' | 'plan' | 'waiting' | 'converged', number>> = {};
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const e = JSON.parse(line) as { event: string; t: number; message?: string };
+    if (e.event === 'operation.started') out.started ??= e.t;
+    else if (e.event === 'debug' && /^lock \S+ taken/.test(e.message ?? '')) out.locked ??= e.t;
+    else if (e.event === 'plan') out.plan ??= e.t;
+    else if (e.event === 'waiting') out.waiting ??= e.t;
+    else if (e.event === 'converged') out.converged ??= e.t;
+  }
+  return out;
 }
 
 function fmt(xs: number[]): string {

@@ -15,7 +15,10 @@ export function eventRenderer(opts: EventRendererOptions): EventSink {
   if (opts.machine) {
     return (e) => {
       if (e.type === 'debug' && !opts.debug) return;
-      opts.write(`${JSON.stringify({ event: e.type, ...withoutType(e) })}\n`);
+      // `t`: ms since the process started, so a reader can tell where the time went.
+      opts.write(
+        `${JSON.stringify({ event: e.type, t: Math.round(performance.now()), ...withoutType(e) })}\n`,
+      );
     };
   }
   return (e) => {

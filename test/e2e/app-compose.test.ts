@@ -90,7 +90,7 @@ describe('abra app compose', () => {
     [
       'a recorded version missing from the clone',
       () => 'TYPE=wordpress:9.9.9+1',
-      /Version 9\.9\.9\+1 of recipe wordpress/,
+      /9\.9\.9\+1 is neither a release tag nor a commit of recipe wordpress/,
     ],
     [
       'a COMPOSE_FILE entry that does not exist',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { snapshotTree } from '../helpers/cli.js';
+import { snapshotWithoutAudit } from '../helpers/cli.js';
 import { freePort, HelloWorld, httpGet } from '../helpers/hello-world.js';
 import { docker } from '../helpers/lab.js';
 
@@ -60,15 +60,14 @@ describe('abra app deploy on the lab swarm', () => {
   });
 
   it('refuses to deploy while a secret is missing, naming it and the fix, changing nothing', async () => {
-    const before = snapshotTree(world.home);
+    const before = snapshotWithoutAudit(world.home);
     const res = await world.run('app', 'deploy', app, '-n', '--no-domain-checks');
     assert.equal(res.code, 1);
     assert.match(res.stderr, /needs secrets that do not exist on default: main-\w+_lab_example_api_key_v1/);
     assert.match(res.stderr, /abra app secret generate/);
     assert.deepEqual(world.objects(app).services, []);
     // The refused attempt is audited (the only file it may write); nothing else changed.
-    const notAudit = (entries: string[]) => entries.filter((e) => !e.includes('/audit.log'));
-    assert.deepEqual(notAudit(snapshotTree(world.home)), notAudit(before));
+    assert.deepEqual(snapshotWithoutAudit(world.home), before);
     const history = await world.run('app', 'history', app, '-m');
     const entries = JSON.parse(history.stdout).entries as { result: string; message: string }[];
     assert.equal(entries.at(-1)?.result, 'failed');
@@ -150,13 +149,13 @@ describe('abra app deploy on the lab swarm', () => {
 
   it('rejects an invalid env value before changing anything', async () => {
     const bad = world.app('badenv', { HOST_PORT: 'eighty' });
-    const before = snapshotTree(world.home);
+    const before = snapshotWithoutAudit(world.home);
     const res = await world.run('app', 'deploy', bad, GOOD, '-n', '--no-domain-checks');
     assert.equal(res.code, 1);
     assert.match(res.stderr, /published/);
     assert.match(res.stderr, /where: /);
     assert.deepEqual(world.objects(bad).services, []);
-    assert.deepEqual(snapshotTree(world.home), before);
+    assert.deepEqual(snapshotWithoutAudit(world.home), before);
   });
 
   it('restarts, then undeploys (networks gone, secrets and volumes kept) and removes', async () => {

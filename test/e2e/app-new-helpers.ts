@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { abra, type CliResult, snapshotTree } from '../helpers/cli.js';
+import { abra, type CliResult, snapshotWithoutAudit } from '../helpers/cli.js';
 
 /**
  * A throwaway operator for the app commands: HOME, ABRA_DIR and TMPDIR under one root (so
@@ -212,14 +212,18 @@ export async function expectFailure(
   pattern: RegExp,
   env?: NodeJS.ProcessEnv,
 ): Promise<CliResult> {
-  const before = snapshotTree(world.root);
+  const before = snapshotWithoutAudit(world.root);
   const secretsBefore = secretNames(world.id);
   const res = await world.run(args, env);
   assert.equal(res.code, 1, `exit code for ${args.join(' ')}\n${res.stdout}${res.stderr}`);
   assert.match(res.stderr, pattern);
   assert.match(res.stderr, /fix: /, 'a user error says how to fix it');
   assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace for user errors');
-  assert.deepEqual(snapshotTree(world.root), before, 'a failed command changes nothing on disk');
+  assert.deepEqual(
+    snapshotWithoutAudit(world.root),
+    before,
+    'a failed command changes nothing on disk but the audit log',
+  );
   assert.deepEqual(secretNames(world.id), secretsBefore, 'a failed command creates or removes no secret');
   return res;
 }

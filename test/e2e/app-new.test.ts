@@ -224,7 +224,7 @@ describe('abra app new', () => {
       const res = await expectFailure(
         world,
         ['app', 'new', RECIPE, '9.9.9+1', '-s', 'default', '-D', world.domain('x')],
-        /Recipe secrety has no version 9\.9\.9\+1/,
+        /9\.9\.9\+1 is neither a release tag nor a commit of recipe secrety/,
       );
       assert.match(res.stderr, /1\.1\.0\+1\.0/);
     });

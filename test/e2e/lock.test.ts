@@ -290,8 +290,8 @@ const { acquireAppLock } = await import(${JSON.stringify(`${ROOT}src/services/lo
 const { DockerConnector } = await import(${JSON.stringify(`${ROOT}src/infra/docker/connector.ts`)});
 const env = process.env;
 const docker = new DockerConnector({ env, debug: () => {} });
-const io = { warn: (m) => process.stderr.write(m + '\\n'), debug: () => {} };
-await acquireAppLock({ server: env.LOCK_SERVER, app: env.LOCK_APP, command: ['app', 'deploy', env.LOCK_APP] }, { docker, io, env });
+const events = (e) => { if (e.type === 'warning') process.stderr.write(e.message + '\\n'); };
+await acquireAppLock({ server: env.LOCK_SERVER, app: env.LOCK_APP, command: ['app', 'deploy', env.LOCK_APP] }, { docker, events, env, machineId: async () => 'child-machine' });
 process.stdout.write('locked\\n');
 setInterval(() => {}, 1000);
 `;

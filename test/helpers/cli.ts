@@ -48,3 +48,11 @@ export function snapshotTree(root: string): string[] {
   walk(root);
   return out;
 }
+
+/**
+ * A snapshot without $ABRA_DIR/audit.log: refused attempts at a change are audited too (who
+ * tried what), so the log is the one file a failed operation may append to.
+ */
+export function snapshotWithoutAudit(root: string): string[] {
+  return snapshotTree(root).filter((entry) => !/\/audit\.log /.test(entry));
+}

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +6,14 @@ import { abra, type CliResult } from './cli.js';
 import { docker } from './lab.js';
 
 const EXAMPLE = new URL('../../examples/recipes/hello/', import.meta.url).pathname;
+const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
 
 /** One release of the test recipe: a tag and how its compose.yml differs from the example's. */
 export interface Release {
   tag: string;
   edit?: (compose: string) => string;
+  /** Other recipe files at this release (path relative to the recipe -> content). */
+  files?: Record<string, string | Buffer>;
 }
 
 /**
@@ -39,6 +42,8 @@ export class HelloWorld {
     const pristine = readFileSync(join(this.recipeDir, 'compose.yml'), 'utf8');
     for (const r of releases) {
       writeFileSync(join(this.recipeDir, 'compose.yml'), r.edit ? r.edit(pristine) : pristine);
+      for (const [path, content] of Object.entries(r.files ?? {}))
+        writeFileSync(join(this.recipeDir, path), content);
       git('add', '-A');
       git('commit', '-qm', r.tag, '--allow-empty');
       git('tag', '-a', r.tag, '-m', r.tag);
@@ -79,6 +84,22 @@ export class HelloWorld {
 
   run(...args: string[]): Promise<CliResult> {
     return abra(args, this.env);
+  }
+
+  /** Start the CLI and hand back the child, for tests that interrupt it or race it. */
+  start(...args: string[]): ChildProcess & { output: () => string } {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    return Object.assign(child, { output: () => text });
   }
 
   /** Everything the lab holds for an app's stack (services, networks, secrets, volumes). */

@@ -53,7 +53,7 @@ export async function secretGenerate(
   checkSelection(opts);
   const ctx = await loadAppSecrets(opts.app, deps);
   return runOperation(
-    { kind: 'secret generate', app: ctx.app, server: ctx.server, argv: opts.argv ?? [] },
+    { kind: 'secret generate', app: ctx.app, server: ctx.server, argv: opts.argv },
     deps,
     async (op) => {
       const client = deps.docker.client(ctx.server);

@@ -56,7 +56,7 @@ export async function secretInsert(opts: SecretInsertOptions, deps: SecretDeps):
     );
   const ctx = await loadAppSecrets(opts.app, deps);
   return runOperation(
-    { kind: 'secret insert', app: ctx.app, server: ctx.server, argv: opts.argv ?? [] },
+    { kind: 'secret insert', app: ctx.app, server: ctx.server, argv: opts.argv },
     deps,
     async (op) => {
       const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);

@@ -38,7 +38,7 @@ export async function secretRemove(opts: SecretRemoveOptions, deps: SecretDeps):
     );
   const ctx = await loadAppSecrets(opts.app, deps);
   return runOperation(
-    { kind: 'secret rm', app: ctx.app, server: ctx.server, argv: opts.argv ?? [] },
+    { kind: 'secret rm', app: ctx.app, server: ctx.server, argv: opts.argv },
     deps,
     async (op) => {
       const client = deps.docker.client(ctx.server);
