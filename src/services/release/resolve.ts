@@ -187,10 +187,11 @@ function unknownVersion(
   const versions = tags.filter((t) => parseVersion(t).ok).slice(-3);
   return new UserError(`${version} is neither a release tag nor a commit of recipe ${recipe}`, {
     where,
-    hint:
-      (versions.length > 0
-        ? `Its releases include ${versions.join(', ')}; list them with \`abra recipe versions ${recipe}\`. `
-        : `It has no release tags. `) + `\`abra recipe fetch ${recipe}\` gets new ones.`,
+    hint: `${
+      versions.length > 0
+        ? `Its releases include ${versions.join(', ')}; list them with \`abra recipe versions ${recipe}\`.`
+        : 'It has no release tags.'
+    } \`abra recipe fetch ${recipe}\` gets new ones.`,
     code: 'recipe_version_unknown',
   });
 }
