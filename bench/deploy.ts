@@ -101,9 +101,8 @@ export async function benchDeploy(): Promise<BenchRow[]> {
       const mark = [at.started, at.locked, at.plan, at.waiting, at.converged, elapsed];
       if (mark.every((m) => m !== undefined)) {
         const m = mark as number[];
-        (Object.keys(phases) as Phase[]).forEach((phase, k) =>
-          phases[phase].push((m[k] as number) - (k === 0 ? 0 : (m[k - 1] as number))),
-        );
+        for (const [k, phase] of (Object.keys(phases) as Phase[]).entries())
+          phases[phase].push((m[k] as number) - (k === 0 ? 0 : (m[k - 1] as number)));
         oursPrep.push(m[1] as number);
       }
     }
