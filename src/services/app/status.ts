@@ -1,4 +1,4 @@
-import { stackNameOf } from '../../domain/compose/app-env.js';
+import { NAMESPACE_LABEL, stackNameOf } from '../../domain/stack/contract.js';
 import { deriveStatus, type ServerAnswer, summariseStacks } from '../../domain/status/app-status.js';
 import { errorMessage, isUserError } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
@@ -7,7 +7,6 @@ import { GitClient } from '../../infra/git/client.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
 import { mapLimited } from '../recipe/limit.js';
-import { NAMESPACE_LABEL } from '../stack/read.js';
 import { type AppStatus, appKey, type StatusProvider } from './list.js';
 
 export interface AppStatusOptions {

@@ -5,6 +5,7 @@ import { convergenceTimeout, withAbraLabels } from '../../domain/deploy/labels.j
 import { chooseVersion, type VersionChoice } from '../../domain/deploy/version.js';
 import { withRecipeVersion } from '../../domain/env/recipe.js';
 import { type CurrentStack, type Plan, planDeploy } from '../../domain/plan/plan.js';
+import { versionLabel } from '../../domain/stack/contract.js';
 import { bindServiceSpec, type DesiredStack, toStack } from '../../domain/swarm/index.js';
 import { UserError } from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
@@ -60,7 +61,7 @@ export async function appDeploy(opts: DeployOptions, deps: Deps): Promise<Deploy
   const current = await readCurrent(app.docker, app.stack);
   const plan = planDeploy(desired, current, { force: opts.force });
   const deployedVersion = current.services
-    .map((s) => s.spec.Labels?.[`coop-cloud.${app.stack}.version`])
+    .map((s) => s.spec.Labels?.[versionLabel(app.stack)])
     .find((v) => v !== undefined);
   refuseProblems(app, plan, opts, deployedVersion, version.label);
   deps.io.err(describePlan(app, version.label, deployedVersion, plan));

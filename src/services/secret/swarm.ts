@@ -1,5 +1,5 @@
-import { NAMESPACE_LABEL } from '../../domain/secret/names.js';
 import type { SecretSpec } from '../../domain/secret/spec.js';
+import { belongsTo, NAMESPACE_LABEL } from '../../domain/stack/contract.js';
 import { errorMessage, UserError } from '../../errors.js';
 import { DockerApiError, type DockerClient } from '../../infra/docker/client.js';
 import type { SwarmObject } from '../../infra/docker/swarm-types.js';
@@ -22,7 +22,7 @@ export function stackSecrets(client: DockerClient, stack: string): Promise<Swarm
 }
 
 export function ownedBy(secret: SwarmObject, stack: string): boolean {
-  return secret.Spec.Labels?.[NAMESPACE_LABEL] === stack;
+  return belongsTo(stack, secret.Spec.Labels);
 }
 
 export interface NewSecret {

@@ -1,3 +1,4 @@
+import { abraLabel } from '../../stack/contract.js';
 import { describeWarning, parseVersion } from '../../version/parse.js';
 import { at, isMap, locate, locateIn, rawServices, valueAt } from '../locate.js';
 import { ABRA_SH, ENV_SAMPLE } from '../prepare.js';
@@ -8,7 +9,8 @@ import type { ComposeFile, Finding, LintInput, LintRule } from '../types.js';
 import { composeVarNames, composeVarUses } from '../vars.js';
 
 const VERSION_LABEL = /^coop-cloud\.[^.]+\.version$/;
-const RAW_VERSION_LABEL = 'coop-cloud.${STACK_NAME}.version';
+/** As recipes write it, before interpolation. */
+const RAW_VERSION_LABEL = abraLabel('${STACK_NAME}', 'version');
 
 /** Where the raw version label of `service` is written, in list or map form. */
 function locateVersionLabel(files: ComposeFile[], service: string) {
