@@ -1,6 +1,10 @@
-// Two kinds of failure reach the user. A UserError is something the user can fix: it says
-// what is wrong, where, and what to do next, and the CLI exits 1. Anything else is a bug in
-// abra: the top-level handler prints how to report it (and the stack under --debug).
+// What can end a command early, and how the CLI reports each (src/cli/errors.ts):
+// - UserError: something the user can fix; says what is wrong, where, and what to do. Exit 1.
+// - EngineError: the Docker engine failed (5xx) or could not be reached; not the user's
+//   mistake and not a bug in abra. Says which server and what to check. Exit 3.
+// - Cancelled: the user said no (exit 0) or interrupted (128 + signal, 130 for Ctrl-C).
+//   Not an error: printed as a plain line, without "Error:".
+// Anything else is a bug in abra: the handler prints how to report it. Exit 2.
 
 export interface UserErrorDetails {
   /** Where the problem is: a file (and line/key), a server, a Docker object. */
@@ -34,6 +38,18 @@ export class RemoteError extends UserError {
     super(message, { ...details, where: details.where ?? `server ${server}` });
     this.name = 'RemoteError';
     this.server = server;
+  }
+}
+
+/** The user declined a confirmation or interrupted the command; nothing was changed. */
+export class Cancelled extends Error {
+  /** Set when a signal (SIGINT, SIGTERM) cancelled the command rather than an answer. */
+  readonly signal: NodeJS.Signals | undefined;
+
+  constructor(message = 'Cancelled; nothing was changed.', opts: { signal?: NodeJS.Signals } = {}) {
+    super(message);
+    this.name = 'Cancelled';
+    this.signal = opts.signal;
   }
 }
 

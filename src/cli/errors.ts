@@ -1,7 +1,13 @@
-import { REPORT_URL, UserError } from '../errors.js';
+import { constants } from 'node:os';
+import { Cancelled, REPORT_URL, UserError } from '../errors.js';
 
-/** The single place where failures become text and an exit code. */
+/** The single place where failures become text and an exit code (README "Using it"). */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
+  if (err instanceof Cancelled) {
+    write(`${err.message}\n`);
+    // Shells report death by signal N as 128 + N; a "no" answer is a normal outcome.
+    return err.signal === undefined ? 0 : 128 + constants.signals[err.signal];
+  }
   if (err instanceof UserError) {
     const lines = [`Error: ${err.message}`];
     if (err.where) lines.push(`  where: ${err.where}`);

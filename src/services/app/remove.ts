@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { UserError } from '../../errors.js';
+import { Cancelled, UserError } from '../../errors.js';
 import type { Deps } from '../deps.js';
 import { belongsTo, readStack, readStackData } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
@@ -47,7 +47,7 @@ export async function appRemove(
   deps.io.err(`This deletes, on ${app.server} and locally:\n  ${list.join('\n  ')}`);
   if (!opts.force && !opts.noInput) {
     const ok = await deps.io.confirm(`Delete all data of ${app.name}? This cannot be undone.`);
-    if (!ok) throw new UserError('Remove cancelled; nothing was deleted', { code: 'cancelled' });
+    if (!ok) throw new Cancelled('Remove cancelled; nothing was deleted.');
   }
   for (const v of data.volumes) if (belongsTo(app.stack, v.Labels)) await app.docker.removeVolume(v.Name);
   for (const s of data.secrets) if (belongsTo(app.stack, s.Spec.Labels)) await app.docker.removeSecret(s.ID);

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { Cancelled, UserError } from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import { DockerApiError } from '../../infra/docker/client.js';
 import type { Deps } from '../deps.js';
@@ -34,7 +34,7 @@ export async function appUndeploy(
     const ok = await deps.io.confirm(
       `Undeploy ${app.name} from ${app.server} (services: ${names.join(', ')})? Volumes and secrets are kept.`,
     );
-    if (!ok) throw new UserError('Undeploy cancelled', { code: 'cancelled' });
+    if (!ok) throw new Cancelled('Undeploy cancelled; the app keeps running.');
   }
   return removeStack(app.docker, app.stack, {
     app: app.name,

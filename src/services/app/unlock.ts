@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { Cancelled } from '../../errors.js';
 import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
 import { appUnlock, readAppLock } from '../lock/unlock.js';
@@ -23,7 +23,7 @@ export async function appUnlockService(
     const ok = await deps.io.confirm(
       `${found.app} is locked by ${held.operator} since ${held.since} (${held.command})${held.expired ? ', expired' : ''}. Remove the lock?`,
     );
-    if (!ok) throw new UserError('Lock kept', { code: 'cancelled' });
+    if (!ok) throw new Cancelled('Cancelled; the lock was kept.');
   }
   const removed = await appUnlock(ref, deps);
   await recordAudit(deps, {

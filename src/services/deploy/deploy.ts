@@ -7,7 +7,7 @@ import { withRecipeVersion } from '../../domain/env/recipe.js';
 import { type CurrentStack, type Plan, planDeploy } from '../../domain/plan/plan.js';
 import { versionLabel } from '../../domain/stack/contract.js';
 import { bindServiceSpec, type DesiredStack, toStack } from '../../domain/swarm/index.js';
-import { UserError } from '../../errors.js';
+import { Cancelled, UserError } from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { ServiceSpec } from '../../infra/docker/swarm-types.js';
 import { GitClient } from '../../infra/git/client.js';
@@ -67,7 +67,7 @@ export async function appDeploy(opts: DeployOptions, deps: Deps): Promise<Deploy
   deps.io.err(describePlan(app, version.label, deployedVersion, plan));
   if (!opts.noInput && plan.services.some((s) => s.action !== 'unchanged')) {
     if (!(await deps.io.confirm(`Deploy ${app.name} ${version.label} to ${app.server}?`))) {
-      throw new UserError('Deploy cancelled; nothing was changed', { code: 'cancelled' });
+      throw new Cancelled('Deploy cancelled; nothing was changed.');
     }
   }
 
