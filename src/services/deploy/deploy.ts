@@ -288,7 +288,7 @@ function refuseProblems(
   }
   if (deployed !== undefined && deployed === next && !opts.force && !opts.chaos) {
     throw new UserError(`${app.name} is already deployed at ${deployed}`, {
-      hint: `Use \`abra app deploy --force ${app.name}\` to redeploy (e.g. after editing its env), or \`abra app upgrade\` for a newer version.`,
+      hint: `Use \`abra app deploy --force ${app.name}\` to redeploy (e.g. after editing its env), or \`abra app deploy ${app.name} <version>\` for another release.`,
       code: 'already_deployed',
     });
   }

@@ -32,7 +32,7 @@ export const versionLabel: LintRule = {
   severity: 'warn',
   title: 'the app version label, when present, is a recipe version',
   howToFix:
-    'Set `coop-cloud.${STACK_NAME}.version=<X.Y.Z+upstream>` on the app service to the release it belongs to (`abra recipe release` writes it), or remove the label.',
+    'Set `coop-cloud.${STACK_NAME}.version=<X.Y.Z+upstream>` on the app service to the release it belongs to (its tag; `abra recipe versions <recipe>` lists them), or remove the label.',
   skip: unlessLoaded,
   check(input) {
     const findings: Finding[] = [];
