@@ -215,7 +215,7 @@ export function importsOf(text: string): ImportRef[] {
       .filter((b) => b !== '');
     const allTyped =
       named !== undefined && bindings.length > 0 && bindings.every((b) => b.startsWith('type '));
-    const at = m.index + (m[0].length - m[0].trimStart().length);
+    const at = m.index + m[0].search(/import|export/);
     out.push({ line: lineAt(code, at), specifier: m[4] ?? '', typeOnly: m[2] !== undefined || allTyped });
   }
   for (const m of code.matchAll(BARE_IMPORT))
