@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { Cancelled, REPORT_URL, UserError } from '../errors.js';
+import { Cancelled, EngineError, REPORT_URL, UserError } from '../errors.js';
 
 /** The single place where failures become text and an exit code (README "Using it"). */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
@@ -8,13 +8,14 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
     // Shells report death by signal N as 128 + N; a "no" answer is a normal outcome.
     return err.signal === undefined ? 0 : 128 + constants.signals[err.signal];
   }
-  if (err instanceof UserError) {
+  if (err instanceof UserError || err instanceof EngineError) {
     const lines = [`Error: ${err.message}`];
     if (err.where) lines.push(`  where: ${err.where}`);
     if (err.hint) lines.push(`  fix:   ${err.hint}`);
     if (debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
     write(`${lines.join('\n')}\n`);
-    return 1;
+    // Scripts can tell "retry later / fix the server" (3) from "fix your input" (1).
+    return err instanceof EngineError ? 3 : 1;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const lines = [

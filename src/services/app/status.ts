@@ -1,6 +1,6 @@
 import { NAMESPACE_LABEL, stackNameOf } from '../../domain/stack/contract.js';
 import { deriveStatus, type ServerAnswer, summariseStacks } from '../../domain/status/app-status.js';
-import { errorMessage, isUserError } from '../../errors.js';
+import { errorMessage, isExpectedError, isUserError } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { Service } from '../../infra/docker/swarm-types.js';
 import { GitClient } from '../../infra/git/client.js';
@@ -66,7 +66,7 @@ async function askServer(server: string, timeoutMs: number, deps: AppStatusDeps)
     return { ok: true, stacks: summariseStacks(services) };
   } catch (err) {
     // A programming error must surface; only "this server cannot answer" becomes a status.
-    if (!isUserError(err)) throw err;
+    if (!isExpectedError(err)) throw err;
     deps.io.debug(`status ${server}: ${errorMessage(err)}`);
     return { ok: false, reason: errorMessage(err) };
   }
