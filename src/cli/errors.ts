@@ -1,19 +1,21 @@
-import { Cancelled, REPORT_URL, UserError } from '../errors.js';
+import { constants } from 'node:os';
+import { Cancelled, EngineError, REPORT_URL, UserError } from '../errors.js';
 
-/** The single place where failures become text and an exit code. */
+/** The single place where failures become text and an exit code (README "Using it"). */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
-  // Stopping is the operator's choice, not a failure: a plain line; 130 after Ctrl-C as shells expect.
   if (err instanceof Cancelled) {
     write(`${err.message}\n`);
-    return err.bySignal ? 130 : 0;
+    // Shells report death by signal N as 128 + N; a "no" answer is a normal outcome.
+    return err.signal === undefined ? 0 : 128 + constants.signals[err.signal];
   }
-  if (err instanceof UserError) {
+  if (err instanceof UserError || err instanceof EngineError) {
     const lines = [`Error: ${err.message}`];
     if (err.where) lines.push(`  where: ${err.where}`);
     if (err.hint) lines.push(`  fix:   ${err.hint}`);
     if (debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
     write(`${lines.join('\n')}\n`);
-    return 1;
+    // Scripts can tell "retry later / fix the server" (3) from "fix your input" (1).
+    return err instanceof EngineError ? 3 : 1;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const lines = [

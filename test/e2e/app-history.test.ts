@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEntry } from '../../src/domain/audit/entry.js';
-import { stackNameOf } from '../../src/domain/compose/app-env.js';
+import { stackNameOf } from '../../src/domain/stack/contract.js';
 import { DockerConnector } from '../../src/infra/docker/connector.js';
 import { abraPaths } from '../../src/infra/store/paths.js';
 import { type AuditDeps, recordAudit, withAudit } from '../../src/services/audit/record.js';

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stackNameOf } from '../../src/domain/compose/app-env.js';
+import { stackNameOf } from '../../src/domain/stack/contract.js';
 import { abra } from '../helpers/cli.js';
 import { docker, hostBlock, type Lab, loadLab, makeOperator, type Operator } from '../helpers/lab.js';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stackNameOf } from '../../src/domain/compose/app-env.js';
+import { stackNameOf } from '../../src/domain/stack/contract.js';
 import { isUserError, UserError } from '../../src/errors.js';
 import { DockerConnector } from '../../src/infra/docker/connector.js';
 import {

@@ -26,11 +26,19 @@ before(() => {
 
 after(() => op.cleanup());
 
-/** Run a command that must fail: exit 1, the expected message, no stack trace, disk unchanged. */
-async function expectUserError(args: string[], pattern: RegExp, env: NodeJS.ProcessEnv = op.env) {
+/**
+ * Run a command that must fail: exit 1 (a user error; 3 when the engine cannot be reached), the
+ * expected message, no stack trace, disk unchanged.
+ */
+async function expectUserError(
+  args: string[],
+  pattern: RegExp,
+  env: NodeJS.ProcessEnv = op.env,
+  exitCode = 1,
+) {
   const beforeTree = snapshotTree(op.home);
   const res = await abra(args, env);
-  assert.equal(res.code, 1, `exit code for ${args.join(' ')}\n${res.stdout}${res.stderr}`);
+  assert.equal(res.code, exitCode, `exit code for ${args.join(' ')}\n${res.stdout}${res.stderr}`);
   assert.match(res.stderr, pattern);
   assert.match(res.stderr, /fix: /, 'a user error says how to fix it');
   assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace for user errors');
@@ -78,8 +86,13 @@ describe('abra server add over SSH (lab sshd on 127.0.0.1)', () => {
     );
   });
 
-  it('refused connection', async () => {
-    await expectUserError(['server', 'add', 'lab-refused'], /Connection refused by 127\.0\.0\.1:1/);
+  it('refused connection: the engine cannot be reached (exit 3), not a user error', async () => {
+    await expectUserError(
+      ['server', 'add', 'lab-refused'],
+      /Connection refused by 127\.0\.0\.1:1/,
+      op.env,
+      3,
+    );
   });
 
   it('authentication failure names the keys it tried', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeEnv, composeFilesOf, stackNameOf } from '../../src/domain/compose/app-env.js';
+import { composeEnv, composeFilesOf } from '../../src/domain/compose/app-env.js';
 import { formatGoDuration, parseGoDuration } from '../../src/domain/compose/go-duration.js';
 import { substitute } from '../../src/domain/compose/interpolate.js';
 import { parsePortSpec } from '../../src/domain/compose/ports.js';
@@ -8,6 +8,7 @@ import { shlexSplit } from '../../src/domain/compose/shlex.js';
 import { ramInBytes } from '../../src/domain/compose/units.js';
 import { parseVolumeSpec } from '../../src/domain/compose/volume-spec.js';
 import { resolvePlainScalar } from '../../src/domain/compose/yaml.js';
+import { stackNameOf } from '../../src/domain/stack/contract.js';
 
 describe('Go durations', () => {
   const cases: [string, string][] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportError } from '../../src/cli/errors.js';
-import { RemoteError, UserError } from '../../src/errors.js';
+import { Cancelled, RemoteError, UserError } from '../../src/errors.js';
 import { validateServerName } from '../../src/infra/store/servers.js';
 import { renderTable } from '../../src/ui/table.js';
 
@@ -33,6 +33,23 @@ describe('error reporting', () => {
     assert.doesNotMatch(plain.text, /\n\s+at /);
     const debug = capture(new TypeError('x is undefined'), true);
     assert.match(debug.text, /\n\s+at /);
+  });
+});
+
+describe('cancelling', () => {
+  it('a "no" answer is not an error: one plain line, exit 0', () => {
+    const { code, text } = capture(new Cancelled('Remove cancelled; nothing was deleted.'));
+    assert.equal(code, 0);
+    assert.equal(text, 'Remove cancelled; nothing was deleted.\n');
+    assert.doesNotMatch(text, /Error|bug/);
+  });
+
+  it('an interrupt exits 128 + the signal number, also without "Error:"', () => {
+    assert.deepEqual(capture(new Cancelled(undefined, { signal: 'SIGINT' })), {
+      code: 130,
+      text: 'Cancelled; nothing was changed.\n',
+    });
+    assert.equal(capture(new Cancelled(undefined, { signal: 'SIGTERM' })).code, 143);
   });
 });
 

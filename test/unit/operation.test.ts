@@ -189,7 +189,7 @@ describe('runOperation', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    assert.ok(res instanceof Cancelled && res.bySignal);
+    assert.ok(res instanceof Cancelled && res.signal === 'SIGINT');
     assert.equal(d.auditLines().at(-1)?.result, 'cancelled');
     assert.equal(lockOf(app), undefined);
     assert.equal(d.signals.listenerCount('SIGINT'), 0, 'handlers removed');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeEnv, stackNameOf } from '../../src/domain/compose/app-env.js';
+import { composeEnv } from '../../src/domain/compose/app-env.js';
 import { loadCompose } from '../../src/domain/compose/load.js';
 import { parseEnv } from '../../src/domain/env/document.js';
 import {
@@ -10,6 +10,7 @@ import {
   secretEnvKey,
 } from '../../src/domain/secret/names.js';
 import { secretSpecsOf } from '../../src/domain/secret/spec.js';
+import { stackNameOf } from '../../src/domain/stack/contract.js';
 
 const COMPOSE = `version: "3.8"
 services:

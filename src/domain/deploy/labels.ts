@@ -1,4 +1,5 @@
 import type { ComposeConfig, ServiceConfig } from '../compose/types.js';
+import { abraLabel, timeoutLabel, versionLabel } from '../stack/contract.js';
 
 /** The service abra treats as the app's main one (lint R009). */
 export const MAIN_SERVICE = 'app';
@@ -13,9 +14,6 @@ export interface AbraLabels {
   chaosVersion?: string | undefined;
 }
 
-export const versionLabel = (stack: string) => `coop-cloud.${stack}.version`;
-export const timeoutLabel = (stack: string) => `coop-cloud.${stack}.timeout`;
-
 /**
  * What abra adds before deploying: its labels on the main service (so `app ls`, upgrades and
  * Go abra can tell what runs) and every app env variable in that service's environment
@@ -28,14 +26,15 @@ export function withAbraLabels(
 ): ComposeConfig {
   const main = config.services[MAIN_SERVICE];
   if (!main) return config;
-  const prefix = `coop-cloud.${labels.stack}`;
+  const version = versionLabel(labels.stack);
   const deployLabels: Record<string, string> = { ...(main.deploy?.labels ?? {}) };
-  if (!labels.chaos || deployLabels[`${prefix}.version`] === undefined) {
-    if (labels.version !== undefined) deployLabels[`${prefix}.version`] = labels.version;
+  if (!labels.chaos || deployLabels[version] === undefined) {
+    if (labels.version !== undefined) deployLabels[version] = labels.version;
   }
-  deployLabels[`${prefix}.recipe`] = labels.recipe;
-  deployLabels[`${prefix}.chaos`] = String(labels.chaos);
-  if (labels.chaos && labels.chaosVersion) deployLabels[`${prefix}.chaos-version`] = labels.chaosVersion;
+  deployLabels[abraLabel(labels.stack, 'recipe')] = labels.recipe;
+  deployLabels[abraLabel(labels.stack, 'chaos')] = String(labels.chaos);
+  if (labels.chaos && labels.chaosVersion)
+    deployLabels[abraLabel(labels.stack, 'chaos-version')] = labels.chaosVersion;
   const environment: Record<string, string | null> = { ...(main.environment ?? {}) };
   for (const [k, v] of Object.entries(appEnv)) if (!(k in environment)) environment[k] = v;
   const recipeKey = 'RECIPE' in appEnv ? 'RECIPE' : 'TYPE';

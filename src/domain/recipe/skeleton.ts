@@ -46,7 +46,7 @@ services:
         #- "traefik.http.routers.\${STACK_NAME}.middlewares=\${STACK_NAME}-redirect"
         #- "traefik.http.middlewares.\${STACK_NAME}-redirect.headers.SSLForceHost=true"
         #- "traefik.http.middlewares.\${STACK_NAME}-redirect.headers.SSLHost=\${DOMAIN}"
-        ## When you're ready for release, run "abra recipe sync <name>" to set this
+        ## When you're ready for release, set this to the release's version (X.Y.Z+upstream)
         - "coop-cloud.\${STACK_NAME}.version=0.0.1"
         ## Enable backups: https://docs.coopcloud.tech/maintainers/handbook/#how-do-i-configure-backuprestore
         # - "backupbot.backup=true"
@@ -82,7 +82,7 @@ function abraSh(): string {
 #
 # export APP_ENTRYPOINT_VERSION=v1
 
-# Functions defined here run inside a service with \`abra app cmd <app> <service> <function>\`.
+# Functions defined here are for running inside a service (Go abra's app cmd; not in this abra yet).
 `;
 }
 

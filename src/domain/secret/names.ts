@@ -5,9 +5,6 @@
 /** Docker refuses object names longer than this. */
 export const MAX_DOCKER_NAME = 64;
 
-/** The label that ties a swarm object to its stack; `app rm`/`undeploy` check it before deleting. */
-export const NAMESPACE_LABEL = 'com.docker.stack.namespace';
-
 // Docker's own rule for secret and config names (daemon/cluster/convert: validateName).
 const DOCKER_NAME = /^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/;
 

@@ -2,6 +2,7 @@
 // every stack service (`GET /services?filters={"label":["com.docker.stack.namespace"]}&status=true`).
 // Per-app queries would make the cost grow with the number of apps; this grows with servers.
 
+import { type AbraLabelKey, abraLabel, NAMESPACE_LABEL } from '../stack/contract.js';
 import { compareVersions } from '../version/compare.js';
 import { parseVersion, type RecipeVersion } from '../version/parse.js';
 
@@ -11,7 +12,6 @@ export interface ServiceView {
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number } | null;
 }
 
-const NAMESPACE_LABEL = 'com.docker.stack.namespace';
 /** abra's labels live on the main service, `<stack>_app`. */
 const MAIN_SERVICE_SUFFIX = '_app';
 
@@ -65,9 +65,9 @@ export function summariseStacks(services: readonly ServiceView[]): Map<string, S
       (a, b) =>
         Number(b.Spec.Name === main) - Number(a.Spec.Name === main) || compareText(a.Spec.Name, b.Spec.Name),
     );
-    const label = (key: string): string | undefined => {
+    const label = (key: AbraLabelKey): string | undefined => {
       for (const s of ordered) {
-        const v = s.Spec.Labels?.[`coop-cloud.${stack}.${key}`];
+        const v = s.Spec.Labels?.[abraLabel(stack, key)];
         if (v !== undefined && v !== '') return v;
       }
       return undefined;

@@ -3,7 +3,8 @@
 
 import { UserError } from '../../errors.js';
 import type { ComposeConfig, FileObjectConfig } from '../compose/types.js';
-import { compareGo, scoped, sortedRecord, withStackLabel } from './names.js';
+import { objectName } from '../stack/contract.js';
+import { compareGo, sortedRecord, withStackLabel } from './names.js';
 import { isExternal } from './networks.js';
 import type { ConfigSpec, SecretSpec } from './spec.js';
 
@@ -28,7 +29,7 @@ export function fileObjectName(namespace: string, key: string, obj: FileObjectCo
   if (obj?.name) return obj.name;
   if (obj && typeof obj.external === 'object' && obj.external.name) return obj.external.name;
   if (obj && isExternal(obj)) return key;
-  return scoped(namespace, key);
+  return objectName(namespace, key);
 }
 
 function base(

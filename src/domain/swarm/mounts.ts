@@ -2,7 +2,8 @@
 
 import { UserError } from '../../errors.js';
 import type { ServiceVolume, VolumeConfig } from '../compose/types.js';
-import { compact, scoped, sortedRecord, withStackLabel } from './names.js';
+import { objectName } from '../stack/contract.js';
+import { compact, sortedRecord, withStackLabel } from './names.js';
 import { isExternal } from './networks.js';
 import type { Mount, MountType } from './spec.js';
 
@@ -36,7 +37,7 @@ function volumeMount(
   if (!v.source) return m;
   const vol = Object.hasOwn(volumes, v.source) ? volumes[v.source] : undefined;
   if (!vol) fail(service, `undefined volume "${v.source}"`);
-  m.Source = vol.name || scoped(namespace, v.source);
+  m.Source = vol.name || objectName(namespace, v.source);
   m.VolumeOptions = {};
   if (v.volume?.nocopy) m.VolumeOptions.NoCopy = true;
   if (isExternal(vol)) return m;
@@ -92,7 +93,7 @@ function clusterMount(
   if (!v.source.startsWith('group:')) {
     const vol = Object.hasOwn(volumes, v.source) ? volumes[v.source] : undefined;
     if (!vol) fail(service, `undefined volume "${v.source}"`);
-    m.Source = vol.name || scoped(namespace, v.source);
+    m.Source = vol.name || objectName(namespace, v.source);
   }
   return m;
 }

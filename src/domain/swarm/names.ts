@@ -1,18 +1,11 @@
 // How `docker stack deploy` names and labels what it creates (docker/cli convert.Namespace).
 
+import { NAMESPACE_LABEL } from '../stack/contract.js';
 import type { Labels } from './spec.js';
-
-export const LABEL_NAMESPACE = 'com.docker.stack.namespace';
-export const LABEL_IMAGE = 'com.docker.stack.image';
-
-/** `<stack>_<name>`: services, stack networks, volumes, secrets and configs without `name:`. */
-export function scoped(namespace: string, name: string): string {
-  return `${namespace}_${name}`;
-}
 
 /** The object's own labels plus the namespace label, which always wins. */
 export function withStackLabel(namespace: string, labels: Labels | undefined): Labels {
-  return sortedRecord({ ...(labels ?? {}), [LABEL_NAMESPACE]: namespace });
+  return sortedRecord({ ...(labels ?? {}), [NAMESPACE_LABEL]: namespace });
 }
 
 /**

@@ -1,7 +1,8 @@
 // The networks `docker stack deploy` creates, and the external ones it only checks.
 
 import type { ComposeConfig, NetworkConfig } from '../compose/types.js';
-import { compareGo, isUserDefinedNetwork, scoped, sortedRecord, withStackLabel } from './names.js';
+import { objectName } from '../stack/contract.js';
+import { compareGo, isUserDefinedNetwork, sortedRecord, withStackLabel } from './names.js';
 import type { NetworkCreateRequest } from './spec.js';
 
 export const DEFAULT_NETWORK = 'default';
@@ -26,7 +27,7 @@ export function usedNetworkKeys(config: ComposeConfig): string[] {
 export function networkName(namespace: string, key: string, nw: NetworkConfig | undefined): string {
   if (nw?.name) return nw.name;
   if (nw && typeof nw.external === 'object' && nw.external.name) return nw.external.name;
-  return scoped(namespace, key);
+  return objectName(namespace, key);
 }
 
 export interface StackNetworks {

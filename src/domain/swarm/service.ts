@@ -1,6 +1,7 @@
 // One compose service to the ServiceSpec `docker stack deploy` (CLI 28) sends for it.
 
 import type { ComposeConfig, FileObjectConfig, FileReference, ServiceConfig } from '../compose/types.js';
+import { IMAGE_LABEL, objectName } from '../stack/contract.js';
 import {
   effectiveCapabilities,
   nanos,
@@ -21,15 +22,7 @@ import { serviceError } from './fail.js';
 import { fileObjectName } from './file-objects.js';
 import { familiarImage } from './image-ref.js';
 import { serviceMounts } from './mounts.js';
-import {
-  compact,
-  compareGo,
-  isUserDefinedNetwork,
-  LABEL_IMAGE,
-  scoped,
-  sortedRecord,
-  withStackLabel,
-} from './names.js';
+import { compact, compareGo, isUserDefinedNetwork, sortedRecord, withStackLabel } from './names.js';
 import { DEFAULT_NETWORK, networkName } from './networks.js';
 import type {
   ContainerSpec,
@@ -103,7 +96,7 @@ function configRefs(service: string, config: ComposeConfig, namespace: string, s
   const credConfig = svc.credential_spec?.config;
   if (credConfig) {
     const obj = lookup(service, 'config', config.configs, credConfig);
-    const name = obj.name || scoped(namespace, credConfig);
+    const name = obj.name || objectName(namespace, credConfig);
     if (!refs.some((r) => r.Runtime && r.ConfigName === name)) refs.push({ ConfigName: name, Runtime: {} });
   }
   // docker appends runtime refs after the mounted ones, then sorts stably by name.
@@ -138,7 +131,7 @@ function credentialSpec(
   // Pending: the config's name; binding swaps in the config's ID, as docker sends it.
   const ref =
     configs.find((c) => c.ConfigName === wanted) ??
-    configs.find((c) => c.ConfigName === scoped(namespace, wanted));
+    configs.find((c) => c.ConfigName === objectName(namespace, wanted));
   if (!ref)
     throw serviceError(
       service,
@@ -230,8 +223,8 @@ export function serviceSpec(
   const deploy = svc.deploy;
   const logging = svc.logging;
   return compact<PendingServiceSpec>({
-    Name: scoped(namespace, service),
-    Labels: withStackLabel(namespace, { ...(deploy?.labels ?? {}), [LABEL_IMAGE]: svc.image ?? '' }),
+    Name: objectName(namespace, service),
+    Labels: withStackLabel(namespace, { ...(deploy?.labels ?? {}), [IMAGE_LABEL]: svc.image ?? '' }),
     TaskTemplate: compact({
       ContainerSpec: containerSpec(service, config, namespace, svc),
       Resources: serviceResources(service, deploy?.resources),

@@ -1,5 +1,14 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { errnoCode, errorMessage, RemoteError, UserError } from '../../errors.js';
+import {
+  EngineError,
+  engineFailed,
+  engineUnreachable,
+  errnoCode,
+  errorMessage,
+  isExpectedError,
+  RemoteError,
+  type UserError,
+} from '../../errors.js';
 import type {
   DockerEvent,
   Network,
@@ -29,7 +38,11 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** An error answer from the Engine API (HTTP status >= 400), with Docker's own message. */
+/**
+ * The Engine API refused a request (HTTP 4xx), with Docker's own message: the request was
+ * wrong (a spec, a name clash, a missing object), so callers turn it into advice. Server
+ * errors (5xx) are EngineErrors instead, except the ones below.
+ */
 export class DockerApiError extends RemoteError {
   constructor(
     server: string,
@@ -43,6 +56,23 @@ export class DockerApiError extends RemoteError {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Swarm answers a stale object version with gRPC Unknown, which the engine maps to 500. It is
+ * a conflict between two writers, not an engine failure, and callers handle it as such.
+ */
+const CONFLICT_AS_500 = /update out of sequence/i;
+
+function answerError(
+  server: string,
+  status: number,
+  apiMessage: string,
+  operation: string,
+): UserError | EngineError {
+  if (status >= 500 && !CONFLICT_AS_500.test(apiMessage))
+    return engineFailed(server, operation, status, apiMessage);
+  return new DockerApiError(server, status, apiMessage, operation);
+}
 
 /**
  * The one Engine API client: typed calls over any DockerTransport, API version pinned so a
@@ -127,10 +157,11 @@ export class DockerClient {
         timeoutMs > 0
           ? setTimeout(() => {
               req.destroy(
-                new RemoteError(
+                new EngineError(
                   this.server,
-                  `Docker engine did not answer ${operation} within ${timeoutMs / 1000}s`,
+                  `The Docker engine on ${this.server} did not answer ${operation} within ${timeoutMs / 1000}s`,
                   {
+                    operation,
                     hint: 'The engine may be overloaded or the connection stalled; retry, or check `docker info` on the server.',
                     code: 'docker_timeout',
                   },
@@ -142,7 +173,7 @@ export class DockerClient {
         if (timer) clearTimeout(timer);
         if ((res.statusCode ?? 500) < 400) return resolve(res);
         const text = await readBody(res).catch(() => '');
-        reject(new DockerApiError(this.server, res.statusCode ?? 500, apiMessage(text), operation));
+        reject(answerError(this.server, res.statusCode ?? 500, apiMessage(text), operation));
       });
       req.once('error', (err) => {
         if (timer) clearTimeout(timer);
@@ -152,8 +183,8 @@ export class DockerClient {
     });
   }
 
-  private transportError(err: unknown, operation: string): UserError {
-    if (err instanceof UserError) return err;
+  private transportError(err: unknown, operation: string): UserError | EngineError {
+    if (isExpectedError(err)) return err;
     const code = errnoCode(err);
     const socket = this.transport.socketPath;
     if (socket && code === 'ENOENT') {
@@ -173,24 +204,18 @@ export class DockerClient {
       });
     }
     if (socket && code === 'ECONNREFUSED') {
-      return new RemoteError(
-        this.server,
-        `The Docker daemon is not running (${socket} refuses connections)`,
-        {
-          hint: 'Start dockerd (`systemctl start docker`), then retry.',
-          code: 'docker_not_running',
-        },
-      );
+      return engineUnreachable(this.server, `the daemon is not running (${socket} refuses connections)`, {
+        operation,
+        hint: 'Start dockerd (`systemctl start docker`), then retry.',
+        code: 'docker_not_running',
+      });
     }
-    return new RemoteError(
-      this.server,
-      `Lost the connection to the Docker engine during ${operation}: ${errorMessage(err)}`,
-      {
-        hint: 'Retry; if it persists, check the SSH connection with `ssh <server> docker info`.',
-        code: 'docker_transport_failed',
-        cause: err,
-      },
-    );
+    return engineUnreachable(this.server, `the connection broke during ${operation}: ${errorMessage(err)}`, {
+      operation,
+      hint: `Check that the server is up (\`abra server ls\`) and that \`ssh ${this.server} docker info\` works, then retry.`,
+      code: 'docker_transport_failed',
+      cause: err,
+    });
   }
 
   // --- typed endpoints --------------------------------------------------------------------

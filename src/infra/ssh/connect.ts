@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ConnectConfig } from 'ssh2';
-import { errnoCode, errorMessage, RemoteError } from '../../errors.js';
+import { EngineError, errnoCode, errorMessage, RemoteError } from '../../errors.js';
 import type { SshTarget } from './config.js';
 import {
   fingerprint,
@@ -161,7 +161,7 @@ function translateConnectError(
   err: Error & { level?: string },
   hostKey: HostKeyProblem | undefined,
   tried: string[],
-): RemoteError {
+): RemoteError | EngineError {
   const where = `server ${server} (${target.user}@${target.host}:${target.port})`;
   const portFlag = target.port === 22 ? '' : `-p ${target.port} `;
   if (hostKey?.kind === 'unknown') {
@@ -199,9 +199,10 @@ function translateConnectError(
     });
   }
   if (code === 'ECONNREFUSED') {
-    return new RemoteError(server, `Connection refused by ${target.host}:${target.port}`, {
+    // The server is down or sshd is not listening: the engine cannot be reached (exit 3).
+    return new EngineError(server, `Connection refused by ${target.host}:${target.port}`, {
       where,
-      hint: 'Is sshd running there, and is the port right? Set Port in ~/.ssh/config if it is not 22.',
+      hint: 'Is the server up and sshd running there (`abra server ls` shows every server), and is the port right? Set Port in ~/.ssh/config if it is not 22.',
       code: 'ssh_refused',
       cause: err,
     });
@@ -212,9 +213,9 @@ function translateConnectError(
     code === 'ENETUNREACH' ||
     /timed out/i.test(err.message)
   ) {
-    return new RemoteError(server, `Timed out connecting to ${target.host}:${target.port}`, {
+    return new EngineError(server, `Timed out connecting to ${target.host}:${target.port}`, {
       where,
-      hint: 'Check the network path and firewall; `ssh -v <server>` shows where it stops.',
+      hint: 'Check that the server is up (`abra server ls`), the network path and firewall; `ssh -v <server>` shows where it stops.',
       code: 'ssh_timeout',
       cause: err,
     });

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
-import { RemoteError } from '../../errors.js';
+import { EngineError, RemoteError } from '../../errors.js';
 import type { SshTarget } from './config.js';
 import { connectSsh, type DebugLog } from './connect.js';
 
@@ -169,8 +169,8 @@ export class SshSession {
     });
   }
 
-  private channelError(err: unknown): RemoteError {
-    return new RemoteError(this.server, `Cannot open an SSH channel: ${(err as Error).message}`, {
+  private channelError(err: unknown): EngineError {
+    return new EngineError(this.server, `Cannot open an SSH channel: ${(err as Error).message}`, {
       hint: 'The server may limit sessions (MaxSessions in sshd_config) or the connection dropped; retry.',
       code: 'ssh_channel_failed',
       cause: err,
@@ -214,7 +214,7 @@ function dockerUnavailable(
   target: SshTarget,
   code: number | null,
   stderr: string,
-): RemoteError {
+): RemoteError | EngineError {
   const detail = stderr.trim().split('\n').slice(-1)[0] ?? '';
   if (code === 127 || /not found/i.test(stderr)) {
     return new RemoteError(
@@ -233,12 +233,12 @@ function dockerUnavailable(
     });
   }
   if (/cannot connect to the docker daemon|is the docker daemon running/i.test(stderr)) {
-    return new RemoteError(server, `The Docker daemon is not running on ${target.host}`, {
+    return new EngineError(server, `The Docker daemon is not running on ${target.host}`, {
       hint: 'Start it on the server (`systemctl start docker`), then retry.',
       code: 'docker_not_running',
     });
   }
-  return new RemoteError(
+  return new EngineError(
     server,
     `docker system dial-stdio failed on ${target.host} (exit ${code}): ${detail}`,
     {

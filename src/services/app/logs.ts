@@ -1,6 +1,7 @@
+import { shortName } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import type { Deps } from '../deps.js';
-import { readStack, shortName } from '../stack/read.js';
+import { readStack } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
 
 export interface AppLogsOptions {

@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stackNameOf } from '../../domain/compose/app-env.js';
 import { parseEnv } from '../../domain/env/document.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';

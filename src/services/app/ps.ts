@@ -1,6 +1,7 @@
+import { abraLabel, shortName } from '../../domain/stack/contract.js';
 import type { Task } from '../../infra/docker/swarm-types.js';
 import type { Deps } from '../deps.js';
-import { readStack, replicasOf, shortName, stackTasks } from '../stack/read.js';
+import { readStack, replicasOf, stackTasks } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
 
 export interface TaskRow {
@@ -54,8 +55,8 @@ export async function appPs(
       image: stripDigest(s.Spec.TaskTemplate.ContainerSpec.Image),
       mode: desired === undefined ? 'global' : 'replicated',
       replicas: `${running}/${desired ?? s.ServiceStatus?.DesiredTasks ?? '?'}`,
-      version: labels[`coop-cloud.${app.stack}.version`],
-      chaos: labels[`coop-cloud.${app.stack}.chaos`] === 'true',
+      version: labels[abraLabel(app.stack, 'version')],
+      chaos: labels[abraLabel(app.stack, 'chaos')] === 'true',
       updateState: s.UpdateStatus?.State,
       tasks: mine
         .sort(bySlotThenNewest)

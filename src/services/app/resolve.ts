@@ -1,6 +1,6 @@
-import { stackNameOf } from '../../domain/compose/app-env.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { type RecipeRef, recipeOf } from '../../domain/env/recipe.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import type { Deps } from '../deps.js';

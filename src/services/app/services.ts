@@ -1,5 +1,6 @@
+import { shortName } from '../../domain/stack/contract.js';
 import type { Deps } from '../deps.js';
-import { readStack, shortName } from '../stack/read.js';
+import { readStack } from '../stack/read.js';
 import { stripDigest } from './ps.js';
 import { resolveApp } from './resolve.js';
 

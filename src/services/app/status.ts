@@ -1,12 +1,11 @@
-import { stackNameOf } from '../../domain/compose/app-env.js';
+import { NAMESPACE_LABEL, stackNameOf } from '../../domain/stack/contract.js';
 import { deriveStatus, type ServerAnswer, summariseStacks } from '../../domain/status/app-status.js';
-import { errorMessage, isUserError } from '../../errors.js';
+import { errorMessage, isExpectedError, isUserError } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { Service } from '../../infra/docker/swarm-types.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps, Git } from '../deps.js';
 import { mapLimited } from '../recipe/limit.js';
-import { NAMESPACE_LABEL } from '../stack/read.js';
 import { type AppStatus, appKey, type StatusProvider } from './list.js';
 
 export interface AppStatusOptions {
@@ -66,7 +65,7 @@ async function askServer(server: string, timeoutMs: number, deps: AppStatusDeps)
     return { ok: true, stacks: summariseStacks(services) };
   } catch (err) {
     // A programming error must surface; only "this server cannot answer" becomes a status.
-    if (!isUserError(err)) throw err;
+    if (!isExpectedError(err)) throw err;
     deps.events({ type: 'debug', message: `status ${server}: ${errorMessage(err)}` });
     return { ok: false, reason: errorMessage(err) };
   }

@@ -7,8 +7,8 @@ import {
   shapeAuditEntry,
 } from '../../domain/audit/entry.js';
 import { AUDIT_KEEP } from '../../domain/audit/stored.js';
-import { stackNameOf } from '../../domain/compose/app-env.js';
 import type { EventSink } from '../../domain/events/types.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import { errorMessage } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { AbraPaths } from '../../infra/store/paths.js';

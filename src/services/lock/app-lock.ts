@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { redactArgv } from '../../domain/audit/redact.js';
 import { formatCommand } from '../../domain/audit/render.js';
-import { stackNameOf } from '../../domain/compose/app-env.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import { operatorId } from '../audit/operator.js';
 import { claimLock } from './claim.js';
 import { holdLock } from './hold.js';

@@ -1,4 +1,4 @@
-import { stackNameOf } from '../../domain/compose/app-env.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import { inspectConfig, removeConfigById, serverNow } from './configs.js';
 import { isExpired, type LockInfo, lockObjectName, readLock } from './record.js';

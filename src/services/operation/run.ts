@@ -128,7 +128,7 @@ export async function runOperation<T>(
         type: 'warning',
         message: `${signal}: stopping ${scope.kind} of ${scope.app} after the current step (again to exit at once)`,
       });
-      stop.abort(new Cancelled(`${scope.kind} of ${scope.app} interrupted`, { bySignal: true }));
+      stop.abort(new Cancelled(`${scope.kind} of ${scope.app} interrupted`, { signal }));
     },
     second: async () => {
       const state = changes.length

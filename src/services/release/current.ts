@@ -1,5 +1,5 @@
-import { versionLabel } from '../../domain/deploy/labels.js';
 import type { CurrentStack } from '../../domain/plan/plan.js';
+import { versionLabel } from '../../domain/stack/contract.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import { readStack } from '../stack/read.js';
 

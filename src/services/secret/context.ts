@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { stackNameOf } from '../../domain/compose/app-env.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { isValidSecretVersion } from '../../domain/secret/names.js';
 import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
+import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';

@@ -1,4 +1,4 @@
-import { NAMESPACE_LABEL } from '../../domain/secret/names.js';
+import { NAMESPACE_LABEL } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import type { SwarmObject } from '../../infra/docker/swarm-types.js';
 import { runOperation } from '../operation/run.js';

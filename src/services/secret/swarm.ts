@@ -1,6 +1,6 @@
-import { NAMESPACE_LABEL } from '../../domain/secret/names.js';
 import type { SecretSpec } from '../../domain/secret/spec.js';
-import { errorMessage, UserError } from '../../errors.js';
+import { belongsTo, NAMESPACE_LABEL } from '../../domain/stack/contract.js';
+import { EngineError, errorMessage, UserError } from '../../errors.js';
 import { DockerApiError, type DockerClient } from '../../infra/docker/client.js';
 import type { SwarmObject } from '../../infra/docker/swarm-types.js';
 
@@ -22,7 +22,7 @@ export function stackSecrets(client: DockerClient, stack: string): Promise<Swarm
 }
 
 export function ownedBy(secret: SwarmObject, stack: string): boolean {
-  return secret.Spec.Labels?.[NAMESPACE_LABEL] === stack;
+  return belongsTo(stack, secret.Spec.Labels);
 }
 
 export interface NewSecret {
@@ -64,16 +64,12 @@ export async function createSecrets(
         );
       if (err instanceof DockerApiError && err.status === 409)
         throw alreadyExists(client.server, item.spec, rotateHint(item.spec), undone);
-      if (err instanceof UserError && undone.length > 0) {
-        throw new UserError(
-          `${err.message} (removed again the secrets created before: ${undone.join(', ')})`,
-          {
-            where: err.where,
-            hint: err.hint,
-            code: err.code,
-            cause: err,
-          },
-        );
+      if (undone.length > 0 && (err instanceof UserError || err instanceof EngineError)) {
+        const message = `${err.message} (removed again the secrets created before: ${undone.join(', ')})`;
+        const details = { where: err.where, hint: err.hint, code: err.code, cause: err };
+        throw err instanceof EngineError
+          ? new EngineError(err.server, message, { ...details, operation: err.operation, status: err.status })
+          : new UserError(message, details);
       }
       throw err;
     }

@@ -1,4 +1,10 @@
-import { errorMessage, isUserError, RemoteError, type UserError } from '../../errors.js';
+import {
+  type EngineError,
+  errorMessage,
+  isExpectedError,
+  RemoteError,
+  type UserError,
+} from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { SwarmNodeState } from '../../infra/docker/types.js';
 
@@ -38,12 +44,12 @@ export async function probeServer(docker: DockerClient): Promise<ServerStatus> {
   try {
     return await inspectServer(docker);
   } catch (err) {
-    if (!isUserError(err)) throw err;
+    if (!isExpectedError(err)) throw err;
     return { reachable: false, error: describe(err) };
   }
 }
 
-function describe(err: UserError): NonNullable<ServerStatus['error']> {
+function describe(err: UserError | EngineError): NonNullable<ServerStatus['error']> {
   return { code: err.code, message: errorMessage(err), ...(err.hint ? { hint: err.hint } : {}) };
 }
 

@@ -1,8 +1,10 @@
+import { belongsTo, NAMESPACE_LABEL } from '../../domain/stack/contract.js';
 import type { DockerClient } from '../../infra/docker/client.js';
 import type { Network, Service, SwarmObject, Task, Volume } from '../../infra/docker/swarm-types.js';
 
-/** The label `docker stack deploy` (and abra) puts on every object of a stack. */
-export const NAMESPACE_LABEL = 'com.docker.stack.namespace';
+// Re-exported for the deploy/app services that import them from here (being reworked); new
+// code imports the contract directly.
+export { belongsTo, shortName } from '../../domain/stack/contract.js';
 
 export interface StackObjects {
   services: Service[];
@@ -10,11 +12,6 @@ export interface StackObjects {
 }
 
 export const byNamespace = (stack: string) => ({ label: [`${NAMESPACE_LABEL}=${stack}`] });
-
-/** Is this object really part of the stack? Checked before anything is changed or deleted. */
-export function belongsTo(stack: string, labels: Record<string, string> | null | undefined): boolean {
-  return labels?.[NAMESPACE_LABEL] === stack;
-}
 
 /** Services and networks of one stack: two filtered API calls. */
 export async function readStack(docker: DockerClient, stack: string): Promise<StackObjects> {
@@ -58,9 +55,4 @@ export async function readStackData(docker: DockerClient, stack: string): Promis
 export function replicasOf(service: Service): number | undefined {
   const mode = service.Spec.Mode;
   return 'Replicated' in mode ? (mode.Replicated.Replicas ?? 1) : undefined;
-}
-
-/** `<stack>_<service>` -> `<service>`. */
-export function shortName(stack: string, serviceName: string): string {
-  return serviceName.startsWith(`${stack}_`) ? serviceName.slice(stack.length + 1) : serviceName;
 }

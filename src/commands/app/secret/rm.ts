@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../../cli/context.js';
+import { NAMESPACE_LABEL } from '../../../domain/stack/contract.js';
 import { secretRemove } from '../../../services/secret/remove.js';
 import { renderJson } from '../../../ui/table.js';
 
@@ -11,7 +12,7 @@ export function define(cmd: Command): void {
     .option('-m, --machine', 'print JSON')
     .addHelpText(
       'after',
-      '\nOnly secrets labelled com.docker.stack.namespace=<stack> and named as the app env selects are\n' +
+      `\nOnly secrets labelled ${NAMESPACE_LABEL}=<stack> and named as the app env selects are\n` +
         'removed; asks first unless --no-input.\n',
     )
     .action(
@@ -26,7 +27,7 @@ export function define(cmd: Command): void {
           if (opts.machine) return deps.io.out(renderJson(res));
           for (const n of res.notOwned)
             deps.io.warn(
-              `left ${n} alone: it lacks the app's com.docker.stack.namespace label (remove it by hand if it is this app's)`,
+              `left ${n} alone: it lacks the app's ${NAMESPACE_LABEL} label (remove it by hand if it is this app's)`,
             );
           if (res.cancelled) return deps.io.out('Nothing removed.');
           deps.io.out(

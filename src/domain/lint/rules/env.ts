@@ -1,3 +1,4 @@
+import { abraLabel } from '../../stack/contract.js';
 import { describeWarning, parseVersion } from '../../version/parse.js';
 import { at, isMap, locate, locateIn, rawServices, valueAt } from '../locate.js';
 import { ABRA_SH, ENV_SAMPLE } from '../prepare.js';
@@ -8,7 +9,8 @@ import type { ComposeFile, Finding, LintInput, LintRule } from '../types.js';
 import { composeVarNames, composeVarUses } from '../vars.js';
 
 const VERSION_LABEL = /^coop-cloud\.[^.]+\.version$/;
-const RAW_VERSION_LABEL = 'coop-cloud.${STACK_NAME}.version';
+/** As recipes write it, before interpolation. */
+const RAW_VERSION_LABEL = abraLabel('${STACK_NAME}', 'version');
 
 /** Where the raw version label of `service` is written, in list or map form. */
 function locateVersionLabel(files: ComposeFile[], service: string) {
@@ -30,7 +32,7 @@ export const versionLabel: LintRule = {
   severity: 'warn',
   title: 'the app version label, when present, is a recipe version',
   howToFix:
-    'Set `coop-cloud.${STACK_NAME}.version=<X.Y.Z+upstream>` on the app service to the release it belongs to (`abra recipe release` writes it), or remove the label.',
+    'Set `coop-cloud.${STACK_NAME}.version=<X.Y.Z+upstream>` on the app service to the release it belongs to (its tag; `abra recipe versions <recipe>` lists them), or remove the label.',
   skip: unlessLoaded,
   check(input) {
     const findings: Finding[] = [];

@@ -66,7 +66,8 @@ export const semverLikeTags: LintRule = {
   id: 'R005',
   severity: 'warn',
   title: 'tags use semver-like format',
-  howToFix: 'Use version-shaped tags (1.2.3, v1.2, 10.6-alpine) so `abra recipe upgrade` can compare them.',
+  howToFix:
+    'Use version-shaped tags (1.2.3, v1.2, 10.6-alpine) so upgrades and the catalogue can compare them as versions.',
   skip: unlessLoaded,
   check: (input) =>
     imageFindings(input, (v, image, tag) =>

@@ -7,7 +7,8 @@ export const publishedVersion: LintRule = {
   id: 'R006',
   severity: 'warn',
   title: 'has published catalogue version',
-  howToFix: 'Publish a release (`abra recipe release`), then regenerate the catalogue.',
+  howToFix:
+    'Publish a release (push an annotated X.Y.Z+upstream tag; `abra recipe versions <recipe>` shows what is tagged), then regenerate the catalogue.',
   skip: (input) => (input.catalogue.state === 'absent' ? input.catalogue.reason : undefined),
   check(input) {
     if (input.catalogue.state === 'absent') return [];

@@ -1,5 +1,5 @@
-import { MAX_STACK_NAME } from '../../compose/app-env.js';
 import { substitute } from '../../compose/interpolate.js';
+import { MAX_STACK_NAME } from '../../stack/contract.js';
 import { at, locateService, rawServices } from '../locate.js';
 import { objectDefs, singular } from '../objects.js';
 import type { Finding, LintRule } from '../types.js';

@@ -1,0 +1,57 @@
+// The compatibility contract with `docker stack deploy` and Go abra: how an app's stack and its
+// objects are named and labelled. Go abra, docker and this tool must agree on every value here
+// to manage the same stacks, so each one is spelled in this file only (test/static/contracts).
+
+/** Go abra's MAX_SANITISED_APP_NAME_LENGTH: leaves room in Docker's 64-character names. */
+export const MAX_STACK_NAME = 45;
+
+/**
+ * `cloud.example.com` -> `cloud_example_com`, cut to 45 as Go abra's StackName does. Go slices
+ * bytes; domains are ASCII (IDNs are written in punycode), where bytes and characters agree.
+ */
+export function stackNameOf(domain: string): string {
+  return domain.replaceAll('.', '_').slice(0, MAX_STACK_NAME);
+}
+
+/** `<stack>_<name>`: services, stack networks, volumes, secrets and configs without `name:`. */
+export function objectName(stack: string, name: string): string {
+  return `${stack}_${name}`;
+}
+
+/** `<stack>_<secret>_<version>`: what recipes declare as a secret's `name:` (`v1` versions). */
+export function secretObjectName(stack: string, secret: string, version: string): string {
+  return `${objectName(stack, secret)}_${version}`;
+}
+
+/** `<stack>_<service>` -> `<service>`; names of other stacks come back unchanged. */
+export function shortName(stack: string, objectFullName: string): string {
+  return objectFullName.startsWith(`${stack}_`) ? objectFullName.slice(stack.length + 1) : objectFullName;
+}
+
+/** The label that ties a swarm object to its stack; checked before anything is changed or deleted. */
+export const NAMESPACE_LABEL = 'com.docker.stack.namespace';
+
+/** The image a stack service was deployed with, as written in the compose file. */
+export const IMAGE_LABEL = 'com.docker.stack.image';
+
+/** Is this object really part of the stack? A name prefix is not proof; the label is. */
+export function belongsTo(
+  stack: string,
+  labels: Readonly<Record<string, string>> | null | undefined,
+): boolean {
+  return labels?.[NAMESPACE_LABEL] === stack;
+}
+
+/** The keys abra reads and writes under `coop-cloud.<stack>.`, on the app's main service. */
+export type AbraLabelKey = 'version' | 'recipe' | 'chaos' | 'chaos-version' | 'timeout';
+
+/** `coop-cloud.<stack>.<key>`. Recipes write it as `coop-cloud.${STACK_NAME}.<key>`. */
+export function abraLabel(stack: string, key: AbraLabelKey): string {
+  return `coop-cloud.${stack}.${key}`;
+}
+
+export const versionLabel = (stack: string): string => abraLabel(stack, 'version');
+export const timeoutLabel = (stack: string): string => abraLabel(stack, 'timeout');
+
+/** The variable recipes use for the stack name in compose files (`${STACK_NAME}`). */
+export const STACK_NAME_VAR = 'STACK_NAME';
