@@ -8,6 +8,7 @@ import { recipeOf } from '../../domain/env/recipe.js';
 import { isUserError, UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
+import { readIfExists } from '../../infra/store/read.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';
 
@@ -150,7 +151,7 @@ async function checkEditedEnv(
     ];
   const contents =
     ref.version === undefined
-      ? await Promise.all(files.map((f) => readFile(join(recipeDir, f), 'utf8').catch(() => undefined)))
+      ? await Promise.all(files.map((f) => readIfExists(join(recipeDir, f), 'The compose file')))
       : await git.readFiles(
           recipeDir,
           files.map((path) => ({ rev: ref.version as string, path })),

@@ -4,6 +4,7 @@ import type { Catalogue } from '../../domain/recipe/catalogue.js';
 import { classifyRecipeTarget, defaultRecipeUrl, type RecipeSource } from '../../domain/recipe/source.js';
 import { errnoCode, isUserError, UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
+import { readFailure } from '../../infra/store/read.js';
 import { validateRecipeName } from '../../infra/store/recipes.js';
 import type { RecipeDeps } from './deps.js';
 import { mapLimited } from './limit.js';
@@ -177,7 +178,8 @@ async function cloneLocation(source: RecipeSource, catalogue: Catalogue | undefi
     try {
       isDir = (await stat(source.path)).isDirectory();
     } catch (err) {
-      if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR') throw err;
+      if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR')
+        throw readFailure(source.path, err, 'The recipe source directory');
     }
     if (!isDir)
       throw new UserError(`No directory at ${source.path} to fetch a recipe from`, {
