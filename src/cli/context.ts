@@ -29,7 +29,7 @@ export async function withDeps<T>(
   const env = process.env;
   const io = consoleIo({ debug: globals.debug, noInput: globals.noInput });
   const paths = abraPaths(env);
-  const docker = new DockerConnector({ env, debug: io.debug });
+  const docker = new DockerConnector({ env, debug: io.debug, warn: io.warn });
   const deps: Deps = {
     paths,
     servers: new ServerStore(paths),

@@ -1,13 +1,17 @@
+import { redactText } from '../domain/audit/redact.js';
 import { REPORT_URL, UserError } from '../errors.js';
 
 /** The single place where failures become text and an exit code. */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
+  // The last line of defence for tokens in URLs (https://user:token@host): whatever message
+  // carried one, the terminal (and CI logs) never see it.
+  const out = (s: string) => write(redactText(s));
   if (err instanceof UserError) {
     const lines = [`Error: ${err.message}`];
     if (err.where) lines.push(`  where: ${err.where}`);
     if (err.hint) lines.push(`  fix:   ${err.hint}`);
     if (debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
-    write(`${lines.join('\n')}\n`);
+    out(`${lines.join('\n')}\n`);
     return 1;
   }
   const e = err instanceof Error ? err : new Error(String(err));
@@ -18,6 +22,6 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
   ];
   if (debug) lines.push(e.stack ?? '');
   else lines.push('  (run with --debug to see the stack trace)');
-  write(`${lines.join('\n')}\n`);
+  out(`${lines.join('\n')}\n`);
   return 2;
 }
