@@ -9,7 +9,7 @@ import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
-import { planAll, type SkippedSecret, store } from '../secret/generate.js';
+import { planAll, type SkippedSecret, store, weakSecretWarnings } from '../secret/generate.js';
 import type { GeneratedValue } from '../secret/values.js';
 import { checkDomain, newAppEnv } from './new-env.js';
 import { newAppSource, readSample } from './new-version.js';
@@ -103,7 +103,8 @@ export async function appNew(
   await writeEnvFile(envFile, doc);
   try {
     const secrets = await store(client, ctx, plan.toCreate);
-    return { ...base, secrets, skippedSecrets: plan.skipped };
+    const warnings = [...base.warnings, ...weakSecretWarnings(ctx, plan.toCreate)];
+    return { ...base, warnings, secrets, skippedSecrets: plan.skipped };
   } catch (err) {
     // No half-made app: without its secrets the env would just be a trap for the next try.
     await unlink(envFile).catch(() => undefined);
