@@ -142,6 +142,31 @@ function readConfigWithIncludes(path: string, depth: number, warnings: string[])
     .join('\n');
 }
 
+/** glob(3) for one path segment: `*`, `?`, `[abc]`, `[!a-z]`; undefined for a malformed pattern. */
+function globRegExp(name: string): RegExp | undefined {
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i] as string;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = name.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      let body = name.slice(i + 1, end);
+      const negate = body.startsWith('!');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${out}$`);
+  } catch {
+    // A reversed range such as [z-a].
+    return undefined;
+  }
+}
+
 /**
  * The files an Include pattern names. A pattern that matches nothing is fine (OpenSSH is
  * silent too); one that cannot be expanded is reported in `warnings` and skipped.
@@ -155,14 +180,9 @@ function globFiles(pattern: string, base: string, from: string, warnings: string
   };
   if (/[*?[]/.test(dirname(full)))
     return skipped('abra expands wildcards only in the file name, not in directories');
-  if (/[[\]]/.test(name)) return skipped('abra does not support [...] in Include patterns, only * and ?');
-  if (!/[*?]/.test(name)) return [full];
-  const re = new RegExp(
-    `^${name
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+  if (!/[*?[]/.test(name)) return [full];
+  const re = globRegExp(name);
+  if (re === undefined) return skipped('the pattern is malformed (an unclosed [ or a reversed range)');
   let names: string[] | undefined;
   try {
     names = readdirIfExistsSync(dirname(full), 'The Include directory');

@@ -25,7 +25,7 @@ const REASONS: Record<string, { why: string; fix: (path: string) => string }> = 
     fix: () => 'Check each directory along the path; one of them is a plain file.',
   },
   ELOOP: {
-    why: 'too many levels of symbolic links (a symlink loop)',
+    why: 'too many levels of symbolic links, probably a symlink loop',
     fix: (p) => `Point the link at a real file or directory (\`ls -l ${p}\` shows where it leads).`,
   },
   ENAMETOOLONG: {
