@@ -53,7 +53,7 @@ export async function withDeps<T>(
   });
   const debug = (message: string) => events({ type: 'debug', message });
   const paths = abraPaths(env);
-  const docker = new DockerConnector({ env, debug });
+  const docker = new DockerConnector({ env, debug, warn: (message) => events({ type: 'warning', message }) });
   let ownId: Promise<string> | undefined;
   const deps: CommandDeps = {
     paths,

@@ -1,10 +1,14 @@
 import { constants } from 'node:os';
+import { redactText } from '../domain/audit/redact.js';
 import { Cancelled, EngineError, REPORT_URL, UserError } from '../errors.js';
 
 /** The single place where failures become text and an exit code (README "Using it"). */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
+  // The last line of defence for tokens in URLs (https://user:token@host): whatever message
+  // carried one, the terminal (and CI logs) never see it.
+  const out = (s: string) => write(redactText(s));
   if (err instanceof Cancelled) {
-    write(`${err.message}\n`);
+    out(`${err.message}\n`);
     // Shells report death by signal N as 128 + N; a "no" answer is a normal outcome.
     return err.signal === undefined ? 0 : 128 + constants.signals[err.signal];
   }
@@ -13,7 +17,7 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
     if (err.where) lines.push(`  where: ${err.where}`);
     if (err.hint) lines.push(`  fix:   ${err.hint}`);
     if (debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
-    write(`${lines.join('\n')}\n`);
+    out(`${lines.join('\n')}\n`);
     // Scripts can tell "retry later / fix the server" (3) from "fix your input" (1).
     return err instanceof EngineError ? 3 : 1;
   }
@@ -25,6 +29,6 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
   ];
   if (debug) lines.push(e.stack ?? '');
   else lines.push('  (run with --debug to see the stack trace)');
-  write(`${lines.join('\n')}\n`);
+  out(`${lines.join('\n')}\n`);
   return 2;
 }

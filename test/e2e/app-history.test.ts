@@ -261,6 +261,34 @@ describe('audit log: retention and failures', () => {
     assert.deepEqual(deps.warnings, []);
   });
 
+  it('damaged entries on the server and corrupt local lines are counted and reported, not skipped silently', async () => {
+    const app = newApp('damaged');
+    const stack = stackNameOf(app);
+    addApp(bob, 'lab', app);
+    await recordAudit(depsOf(alice, 'alice'), {
+      app,
+      server: 'lab',
+      argv: ['app', 'deploy', app],
+      result: 'ok',
+    });
+    // Labelled as this stack's entry (so history reads it), but the data is not an entry.
+    const damaged = `abra-audit_${stack}_damaged`;
+    const labels = ['coop-cloud.audit=1', `coop-cloud.audit.stack=${stack}`];
+    docker(['config', 'create', ...labels.flatMap((l) => ['--label', l]), damaged, '/etc/hostname']);
+    writeFileSync(join(bob.abraDir, 'audit.log'), '{"id":"cut short\n');
+    const json = await abra(['app', 'history', app, '-m'], bob.env);
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout) as HistoryJson & { unreadable: { local: number; server: number } };
+    assert.equal(out.entries.length, 1);
+    assert.deepEqual(out.unreadable, { local: 1, server: 1 });
+    const table = await abra(['app', 'history', app], bob.env);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(
+      table.stderr,
+      /warning: 2 audit entries could not be read and are not shown \(1 in .*audit\.log, 1 stored on the server\)/,
+    );
+  });
+
   it('an unreachable server never fails the operation: a warning, and the local line is kept', async () => {
     const app = newApp('down');
     addApp(alice, 'lab-down', app);

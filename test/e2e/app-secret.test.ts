@@ -345,6 +345,31 @@ describe('abra app secret', () => {
       /is 71 characters/,
     );
   });
+
+  it('a length= below 12 generates the secret, and says it is weak, naming the env line', async () => {
+    const weak = world.domain('weak');
+    const made = await world.run(['app', 'new', RECIPE, '-s', 'default', '-D', weak]);
+    assert.equal(made.code, 0, made.stderr);
+    const file = join(world.abraDir, 'servers', 'default', `${weak}.env`);
+    const text = readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('SECRET_API_KEY_VERSION=')) + 1;
+    assert.ok(line > 0);
+    writeFileSync(file, text.replace(/^SECRET_API_KEY_VERSION=.*$/m, 'SECRET_API_KEY_VERSION=v1 # length=8'));
+    const res = await world.run(['app', 'secret', 'generate', weak, 'api_key', '-m']);
+    assert.equal(res.code, 0, res.stderr);
+    const out = JSON.parse(res.stdout) as { generated: { value: string }[]; warnings: string[] };
+    assert.equal(out.generated[0]!.value.length, 8);
+    assert.equal(out.warnings.length, 1);
+    assert.match(
+      out.warnings[0]!,
+      new RegExp(`length=8 makes a weak password .* on SECRET_API_KEY_VERSION \\(.*${weak}\\.env:${line}\\)`),
+    );
+    const plain = await world.run(['app', 'secret', 'generate', weak, 'api_key', 'v2']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /warning: secret api_key .* is weak: length=8/);
+    const strong = await world.run(['app', 'secret', 'generate', weak, 'db_password']);
+    assert.doesNotMatch(strong.stderr, /is weak/);
+  });
 });
 
 /**

@@ -102,4 +102,19 @@ describe('redactText', () => {
       `git clone https://me:${R}@example.com/x failed; see http://example.com/`,
     );
   });
+
+  it('hides an @ inside a password whole, and a bare http(s) userinfo (a forge token)', () => {
+    assert.equal(redactText('https://u:p@ss@host/x'), `https://u:${R}@host/x`);
+    assert.equal(
+      redactText("fatal: 'https://ghp_abc123@github.com/o/r'"),
+      `fatal: 'https://${R}@github.com/o/r'`,
+    );
+    assert.equal(redactText('git+https://tok@h/r'), `git+https://${R}@h/r`);
+    // An ssh user is a login name, not a secret; an @ in a path is not userinfo.
+    assert.equal(
+      redactText('ssh://git@host/r.git git@host:o/r.git'),
+      'ssh://git@host/r.git git@host:o/r.git',
+    );
+    assert.equal(redactText('https://host/a@b'), 'https://host/a@b');
+  });
 });

@@ -20,6 +20,21 @@ describe('error reporting', () => {
     assert.equal(text, 'Error: Bad thing\n  where: file.env:3\n  fix:   Do this\n');
   });
 
+  it('credentials in URLs never reach the terminal: message, where, hint, cause and bug reports', () => {
+    const url = 'https://bot:tok3n@git.example.org/r.git';
+    const err = new UserError(`Could not clone ${url}`, {
+      where: url,
+      hint: `Try ${url}`,
+      cause: new Error(`Command failed: git clone ${url}`),
+    });
+    for (const debug of [false, true]) {
+      const { text } = capture(err, debug);
+      assert.doesNotMatch(text, /tok3n/);
+      assert.match(text, /https:\/\/bot:<redacted>@git\.example\.org/);
+    }
+    assert.doesNotMatch(capture(new TypeError(`bad ${url}`), true).text, /tok3n/);
+  });
+
   it('a remote error names the server', () => {
     const { text } = capture(new RemoteError('srv1', 'Down', { hint: 'Wait' }));
     assert.match(text, /where: server srv1/);

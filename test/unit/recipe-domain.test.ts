@@ -43,6 +43,9 @@ describe('classifyRecipeTarget', () => {
   it('names and default URLs', () => {
     assert.equal(nameFromLocation('https://example.org/a/b.git?x=1'), 'b');
     assert.equal(nameFromLocation('https://example.org/'), 'example.org');
+    // A credential in the URL never becomes (part of) the name that messages quote.
+    assert.equal(nameFromLocation('https://bot:tok3n@example.org/'), 'example.org');
+    assert.equal(nameFromLocation('https://u:p@ss@example.org:8443'), 'example.org:8443');
     assert.equal(defaultRecipeUrl('gitea'), 'https://git.coopcloud.tech/coop-cloud/gitea.git');
   });
 });

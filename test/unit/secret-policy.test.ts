@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEnv } from '../../src/domain/env/document.js';
-import { ALPHABETS, alphabetOf, describePolicy, policyOf } from '../../src/domain/secret/policy.js';
+import {
+  ALPHABETS,
+  alphabetOf,
+  describePolicy,
+  policyOf,
+  policyWeakness,
+  weakness,
+} from '../../src/domain/secret/policy.js';
 
 const DEFAULT = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -92,5 +99,30 @@ describe('describePolicy', () => {
       'password, 32 chars (hex)',
     );
     assert.equal(describePolicy({ kind: 'manual' }), 'inserted by hand (generate=false)');
+  });
+});
+
+describe('weakness: generated secrets below 12 characters or 4 words', () => {
+  it('names the length of a weak password, and only below the bound', () => {
+    assert.equal(
+      weakness(modifiersOf('SECRET_X_VERSION=v1 # length=11')),
+      'length=11 makes a weak password (use length=12 or more)',
+    );
+    assert.equal(weakness(modifiersOf('SECRET_X_VERSION=v1 # length=12')), undefined);
+    assert.equal(
+      weakness(modifiersOf('SECRET_X_VERSION=v1 # length=3')),
+      'length=3 makes a weak password (use length=12 or more)',
+    );
+    assert.equal(weakness(modifiersOf('SECRET_X_VERSION=v1 # length=x')), undefined);
+    assert.equal(weakness(modifiersOf('SECRET_X_VERSION=v1 # length=8 generate=false')), undefined);
+  });
+
+  it('passphrases: six words (the only form a recipe can ask for) pass, fewer than four would not', () => {
+    assert.equal(weakness(modifiersOf('SECRET_X_VERSION=v1')), undefined);
+    assert.equal(
+      policyWeakness({ kind: 'passphrase', words: 3 }),
+      'a passphrase of 3 words is weak (use at least 4)',
+    );
+    assert.equal(policyWeakness({ kind: 'passphrase', words: 4 }), undefined);
   });
 });

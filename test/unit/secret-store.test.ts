@@ -4,6 +4,7 @@ import type { SecretSpec } from '../../src/domain/secret/spec.js';
 import { isUserError, UserError } from '../../src/errors.js';
 import { DockerApiError, type DockerClient } from '../../src/infra/docker/client.js';
 import type { SwarmObjectSpec } from '../../src/infra/docker/swarm-types.js';
+import { weakSecretWarnings } from '../../src/services/secret/generate.js';
 import { createSecrets } from '../../src/services/secret/swarm.js';
 
 /** An engine that records calls and fails where told. */
@@ -95,5 +96,32 @@ describe('createSecrets', () => {
       assert.match(err.hint ?? '', /docker secret rm stk_a_v1/);
       return true;
     });
+  });
+});
+
+describe('weakSecretWarnings', () => {
+  const ctx = { app: 'a.example.org', envFile: '/abra/servers/s/a.example.org.env' };
+  const password = (length: number): SecretSpec => ({
+    ...spec('db'),
+    envLine: 7,
+    policy: { kind: 'password', length, charset: 'default', alphabet: 'ab' },
+  });
+
+  it('warns for a password below 12 characters, naming the env key and line', () => {
+    assert.deepEqual(weakSecretWarnings(ctx, [password(8), password(12), spec('ok')]), [
+      'secret db (stk_db_v1) is weak: length=8 makes a weak password (use length=12 or more) on SECRET_DB_VERSION ' +
+        '(/abra/servers/s/a.example.org.env:7). Raise it (`abra app config a.example.org`), then rotate the secret to a new version.',
+    ]);
+  });
+
+  it('says nothing for six-word passphrases, hand-inserted or invalid secrets', () => {
+    assert.deepEqual(
+      weakSecretWarnings(ctx, [
+        spec('p'),
+        { ...spec('m'), policy: { kind: 'manual' } },
+        { ...spec('x'), policy: undefined },
+      ]),
+      [],
+    );
   });
 });

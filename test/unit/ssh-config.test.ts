@@ -67,6 +67,31 @@ describe('ssh client config', () => {
     assert.equal(t.port, 2200);
   });
 
+  it('expands [...] classes in Include and warns, instead of ignoring, when an Include cannot be expanded', () => {
+    const dir = configDir({
+      config: 'Include c[ab].conf\nInclude plain/*\nInclude sub/*/x\nInclude [z-a]*\nInclude gone/*\n',
+      'cb.conf': 'Host inc\n  Port 2201\n',
+      plain: 'a file, not a directory\n',
+    });
+    const t = resolveSshTarget('inc', { configPath: join(dir, 'config'), env });
+    assert.equal(t.port, 2201);
+    const cfg = join(dir, 'config');
+    assert.deepEqual(t.warnings, [
+      `${cfg}: Include plain/* was skipped: its directory cannot be read: a part of the path is a file, not a directory (ENOTDIR).`,
+      `${cfg}: Include sub/*/x was skipped: abra expands wildcards only in the file name, not in directories.`,
+      `${cfg}: Include [z-a]* was skipped: the pattern is malformed (an unclosed [ or a reversed range).`,
+    ]);
+  });
+
+  it('a config that is a directory is an error naming it, not an empty config', () => {
+    const dir = configDir({ 'config/x': '' });
+    assert.throws(
+      () => resolveSshTarget('x', { configPath: join(dir, 'config'), env }),
+      (err: Error & { where?: string }) =>
+        /is a directory/.test(err.message) && err.where === join(dir, 'config'),
+    );
+  });
+
   it('rejects an invalid port with the config file named', () => {
     const dir = configDir({ config: 'Host bad\n  Port 99999\n' });
     assert.throws(

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { withDeps } from '../../cli/context.js';
 import { HISTORY_HEADERS, historyRows } from '../../domain/audit/render.js';
@@ -18,12 +19,24 @@ export function define(cmd: Command): void {
     .action(async (app: string, opts: { limit?: number; machine?: boolean }, self: Command) =>
       withDeps(self, async (deps, globals) => {
         const res = await appHistory({ app, limit: opts.limit, offline: globals.offline }, deps);
+        const note = unreadableNote(res.unreadable, deps.paths.root);
+        if (note) deps.io.warn(note);
         if (opts.machine) return deps.io.out(renderJson(res));
         if (res.entries.length === 0)
           return deps.io.out(`No recorded operations on ${res.app} (server ${res.server}) yet.`);
         deps.io.out(renderTable(HISTORY_HEADERS, historyRows(res.entries)));
       }),
     );
+}
+
+function unreadableNote(n: { local: number; server: number }, abraDir: string): string | undefined {
+  const total = n.local + n.server;
+  if (total === 0) return undefined;
+  const where = [
+    ...(n.local > 0 ? [`${n.local} in ${join(abraDir, 'audit.log')}`] : []),
+    ...(n.server > 0 ? [`${n.server} stored on the server`] : []),
+  ].join(', ');
+  return `${total === 1 ? '1 audit entry' : `${total} audit entries`} could not be read and ${total === 1 ? 'is' : 'are'} not shown (${where}).`;
 }
 
 function parseLimit(value: string): number {

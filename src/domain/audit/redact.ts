@@ -76,9 +76,22 @@ export function redactArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-/** Hide credentials inside free text: `scheme://user:password@host` keeps the user only. */
+// scheme://userinfo@ where userinfo runs to the LAST "@" before the host: an unescaped "@" in
+// a password must not leave its tail visible.
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*)@/gi;
+
+/**
+ * Hide credentials inside free text (debug lines, git's messages, errors):
+ * `scheme://user:password@host` keeps the user only, and an http(s) userinfo without a password
+ * is hidden whole, because that is where forges take access tokens (`https://<token>@host`).
+ */
 export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]*@/gi, `$1:${REDACTED}@`);
+  return text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) return `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+    if (/^(git\+)?https?:\/\/$/i.test(scheme) && userinfo !== '') return `${scheme}${REDACTED}@`;
+    return whole;
+  });
 }
 
 /** Index in argv of the first secret positional, if argv is a secret-taking command. */

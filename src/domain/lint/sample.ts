@@ -12,15 +12,33 @@ export function readEnvSample(text: string, file: string): EnvSample {
   const values = doc.values();
   const active: SampleKey[] = doc
     .entries()
-    .map((e) => ({ key: e.key, line: e.line, value: values[e.key] ?? '' }));
+    .map((e) => withModifiers({ key: e.key, line: e.line, value: values[e.key] ?? '' }, e.modifiers));
   const commented: SampleKey[] = [];
   text.split('\n').forEach((line, i) => {
     const m = COMMENTED.exec(line.replace(/\r$/, ''));
     if (m === null) return;
     const key = m[1]!;
-    commented.push({ key, line: i + 1, value: commentedValue(key, m[2]!, values) });
+    commented.push(
+      withModifiers(
+        { key, line: i + 1, value: commentedValue(key, m[2]!, values) },
+        commentedModifiers(key, m[2]!),
+      ),
+    );
   });
   return { file, active, commented, text };
+}
+
+function withModifiers(k: SampleKey, modifiers: Readonly<Record<string, string>>): SampleKey {
+  return Object.keys(modifiers).length > 0 ? { ...k, modifiers } : k;
+}
+
+/** `#SECRET_X_VERSION=v1 # length=8`: the modifiers the line would have once uncommented. */
+function commentedModifiers(key: string, raw: string): Readonly<Record<string, string>> {
+  try {
+    return parseEnv(`${key}=${raw}`, '<commented line>').entries()[0]?.modifiers ?? {};
+  } catch {
+    return {};
+  }
 }
 
 /** The value a commented line would have once uncommented; '' when it does not parse alone. */

@@ -60,6 +60,8 @@ export interface SampleKey {
   key: string;
   line: number;
   value: string;
+  /** The line's trailing-comment modifiers (`# length=32`), as secrets read them. */
+  modifiers?: Readonly<Record<string, string>>;
 }
 
 /** `.env.sample`: active assignments are required settings, `#KEY=` lines optional ones. */

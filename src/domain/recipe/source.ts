@@ -31,7 +31,12 @@ export function classifyRecipeTarget(target: string, cwd: string, home: string):
 /** The last path segment without `.git`: `https://host/org/wordpress.git` -> `wordpress`. */
 export function nameFromLocation(location: string): string {
   const trimmed = location.replace(/[/\\]+$/, '').replace(/\.git$/, '');
-  const afterColon = SCP_LIKE.test(trimmed) ? trimmed.slice(trimmed.indexOf(':') + 1) : trimmed;
+  // Userinfo (`user:token@`) never names the recipe, and would put a credential into every
+  // message that quotes the name.
+  const noUser = URL_LIKE.test(trimmed)
+    ? trimmed.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/]*@/, '$1')
+    : trimmed;
+  const afterColon = SCP_LIKE.test(noUser) ? noUser.slice(noUser.indexOf(':') + 1) : noUser;
   const withoutQuery = afterColon.replace(/[?#].*$/, '');
   return basename(withoutQuery.replace(/[/\\]+$/, '')).replace(/\.git$/, '');
 }

@@ -20,6 +20,14 @@ export const MAX_PASSWORD_LENGTH = 1024;
 export const PASSPHRASE_WORDS = 6;
 export const PASSPHRASE_SEPARATOR = ' ';
 
+/**
+ * Below these, a generated secret is weak (a warning, not a refusal: Go abra accepts them and
+ * some apps cap lengths). 12 characters of the default alphabet are about 70 bits; four EFF
+ * words about 52.
+ */
+export const MIN_STRONG_LENGTH = 12;
+export const MIN_STRONG_WORDS = 4;
+
 export type GenerationPolicy =
   | { kind: 'password'; length: number; charset: string; alphabet: string }
   | { kind: 'passphrase'; words: number }
@@ -61,6 +69,30 @@ export function alphabetOf(charset: string): string | undefined {
     for (const c of alphabet) chars.add(c);
   }
   return [...chars].join('');
+}
+
+/**
+ * Why the modifiers of a secret's version line make a weak secret, or undefined. A length
+ * below Go abra's minimum is weak too (and also refused when generating).
+ */
+export function weakness(modifiers: Readonly<Record<string, string>>): string | undefined {
+  const res = policyOf(modifiers);
+  if (res.ok) return policyWeakness(res.policy);
+  const lengthText = modifiers.length;
+  if (lengthText !== undefined && /^\d+$/.test(lengthText) && Number(lengthText) < MIN_STRONG_LENGTH)
+    return weakLength(Number(lengthText));
+  return undefined;
+}
+
+export function policyWeakness(policy: GenerationPolicy): string | undefined {
+  if (policy.kind === 'password' && policy.length < MIN_STRONG_LENGTH) return weakLength(policy.length);
+  if (policy.kind === 'passphrase' && policy.words < MIN_STRONG_WORDS)
+    return `a passphrase of ${policy.words} word${policy.words === 1 ? '' : 's'} is weak (use at least ${MIN_STRONG_WORDS})`;
+  return undefined;
+}
+
+function weakLength(length: number): string {
+  return `length=${length} makes a weak password (use length=${MIN_STRONG_LENGTH} or more)`;
 }
 
 export function describePolicy(policy: GenerationPolicy): string {

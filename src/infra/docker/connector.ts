@@ -8,6 +8,8 @@ export type DebugLog = (msg: string) => void;
 export interface DockerConnectorOptions {
   env?: NodeJS.ProcessEnv;
   debug: DebugLog;
+  /** Non-fatal problems worth the user's attention (e.g. a skipped Include in ~/.ssh/config). */
+  warn?: (msg: string) => void;
   /** Force how remote engines are reached; by default each server is probed once. */
   dockerChannel?: DockerChannelMode;
 }
@@ -52,6 +54,7 @@ export class DockerConnector {
           new SshPool({
             resolveTarget: (server) => resolveSshTarget(server, { env }),
             debug: this.opts.debug,
+            ...(this.opts.warn ? { warn: this.opts.warn } : {}),
           }),
       );
     }

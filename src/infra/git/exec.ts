@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { redactText } from '../../domain/audit/redact.js';
 import { errnoCode, UserError } from '../../errors.js';
 import { GitError } from './errors.js';
 
@@ -64,7 +65,8 @@ function execGit(
 ): Promise<{ stdout: Buffer; stderr: string }> {
   const bin = opts.bin ?? 'git';
   const argv = [...SAFE_CONFIG, ...args];
-  opts.debug?.(`git ${args.join(' ')}${cwd ? ` (in ${cwd})` : ''}`);
+  // Clone URLs may carry a token (https://user:token@host): never into --debug output.
+  opts.debug?.(redactText(`git ${args.join(' ')}${cwd ? ` (in ${cwd})` : ''}`));
   return new Promise((resolve, reject) => {
     const child = execFile(
       bin,
@@ -100,5 +102,20 @@ function toError(err: Error, args: string[], cwd: string | undefined, bin: strin
   }
   const code = (err as { code?: unknown }).code;
   const exitCode = typeof code === 'number' ? code : -1;
-  return new GitError({ args, cwd, exitCode, stderr: stderr || err.message, cause: err });
+  // git's messages and execFile's "Command failed: git ... <url>" can echo the URL with its token.
+  return new GitError({
+    args: args.map(redactText),
+    cwd,
+    exitCode,
+    stderr: redactText(stderr || err.message),
+    cause: redactedCause(err),
+  });
+}
+
+/** The execFile error without the argv it quotes in its message (shown under --debug). */
+function redactedCause(err: Error): Error {
+  const safe = new Error(redactText(err.message));
+  safe.name = err.name;
+  safe.stack = redactText(err.stack ?? safe.message);
+  return safe;
 }

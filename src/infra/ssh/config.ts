@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
-import { errnoCode, UserError } from '../../errors.js';
+import { isUserError, UserError } from '../../errors.js';
+import { readdirIfExistsSync, readIfExistsSync } from '../store/read.js';
 
 /** Everything needed to open an SSH connection, resolved the way OpenSSH's `ssh -G` would. */
 export interface SshTarget {
@@ -19,6 +19,8 @@ export interface SshTarget {
   knownHostsFiles: string[];
   connectTimeoutMs: number;
   proxyJump: string | undefined;
+  /** Problems that did not stop resolution (an Include that could not be expanded); the caller shows them. */
+  warnings: string[];
 }
 
 export interface SshConfigOptions {
@@ -36,7 +38,8 @@ export function defaultSshConfigPath(env: NodeJS.ProcessEnv = process.env): stri
 export function resolveSshTarget(alias: string, opts: SshConfigOptions = {}): SshTarget {
   const env = opts.env ?? process.env;
   const configPath = opts.configPath ?? defaultSshConfigPath(env);
-  const text = readConfigWithIncludes(configPath, 0);
+  const warnings: string[] = [];
+  const text = readConfigWithIncludes(configPath, 0, warnings);
   let computed: Record<string, string | string[]>;
   try {
     computed = SSHConfig.parse(text).compute(alias, { ignoreCase: true });
@@ -98,6 +101,7 @@ export function resolveSshTarget(alias: string, opts: SshConfigOptions = {}): Ss
           ],
     connectTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 20) * 1000,
     proxyJump: one('ProxyJump')?.toLowerCase() === 'none' ? undefined : one('ProxyJump'),
+    warnings,
   };
 }
 
@@ -119,15 +123,10 @@ function expandPath(p: string, tokens: Record<string, string>): string {
  * ssh-config does not follow `Include`; OpenSSH does, relative to ~/.ssh, with globs. Inlining
  * the included text at the directive keeps OpenSSH's "applies in the enclosing block" meaning.
  */
-function readConfigWithIncludes(path: string, depth: number): string {
+function readConfigWithIncludes(path: string, depth: number, warnings: string[]): string {
   if (depth > 16) throw new UserError('SSH config Include nesting is too deep', { where: path });
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return '';
-    throw new UserError(`Cannot read SSH config: ${(err as Error).message}`, { where: path });
-  }
+  const text = readIfExistsSync(path, 'The SSH client config');
+  if (text === undefined) return '';
   return text
     .split('\n')
     .map((line) => {
@@ -136,29 +135,64 @@ function readConfigWithIncludes(path: string, depth: number): string {
       return m[1]
         .trim()
         .split(/\s+/)
-        .flatMap((pattern) => globFiles(expandPath(pattern, {}), dirname(path)))
-        .map((file) => readConfigWithIncludes(file, depth + 1))
+        .flatMap((pattern) => globFiles(expandPath(pattern, {}), dirname(path), path, warnings))
+        .map((file) => readConfigWithIncludes(file, depth + 1, warnings))
         .join('\n');
     })
     .join('\n');
 }
 
-function globFiles(pattern: string, base: string): string[] {
+/** glob(3) for one path segment: `*`, `?`, `[abc]`, `[!a-z]`; undefined for a malformed pattern. */
+function globRegExp(name: string): RegExp | undefined {
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i] as string;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = name.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      let body = name.slice(i + 1, end);
+      const negate = body.startsWith('!');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${out}$`);
+  } catch {
+    // A reversed range such as [z-a].
+    return undefined;
+  }
+}
+
+/**
+ * The files an Include pattern names. A pattern that matches nothing is fine (OpenSSH is
+ * silent too); one that cannot be expanded is reported in `warnings` and skipped.
+ */
+function globFiles(pattern: string, base: string, from: string, warnings: string[]): string[] {
   const full = isAbsolute(pattern) ? pattern : join(base, pattern);
   const name = basename(full);
-  if (!/[*?]/.test(name)) return [full];
-  const re = new RegExp(
-    `^${name
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  try {
-    return readdirSync(dirname(full))
-      .filter((f) => re.test(f))
-      .sort()
-      .map((f) => join(dirname(full), f));
-  } catch {
+  const skipped = (why: string) => {
+    warnings.push(`${from}: Include ${pattern} was skipped: ${why}.`);
     return [];
+  };
+  if (/[*?[]/.test(dirname(full)))
+    return skipped('abra expands wildcards only in the file name, not in directories');
+  if (!/[*?[]/.test(name)) return [full];
+  const re = globRegExp(name);
+  if (re === undefined) return skipped('the pattern is malformed (an unclosed [ or a reversed range)');
+  let names: string[] | undefined;
+  try {
+    names = readdirIfExistsSync(dirname(full), 'The Include directory');
+  } catch (err) {
+    return skipped(
+      isUserError(err) ? err.message.replace(/^The Include directory /, 'its directory ') : String(err),
+    );
   }
+  return (names ?? [])
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => join(dirname(full), f));
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ConnectConfig } from 'ssh2';
-import { EngineError, errnoCode, errorMessage, RemoteError } from '../../errors.js';
+import { EngineError, errnoCode, errorMessage, isUserError, RemoteError } from '../../errors.js';
+import { readBytesIfExistsSync } from '../store/read.js';
 import type { SshTarget } from './config.js';
 import {
   fingerprint,
@@ -116,10 +116,19 @@ function authMethods(target: SshTarget, tried: string[], debug: DebugLog) {
   }
   for (const file of target.identityFiles) {
     queue.push(() => {
-      let data: Buffer;
+      let data: Buffer | undefined;
       try {
-        data = readFileSync(file);
-      } catch {
+        data = readBytesIfExistsSync(file, 'The identity file');
+      } catch (err) {
+        // Listed so the auth failure says why a key the user expects was never offered.
+        const why = isUserError(err) ? err.message.replace(/^The identity file /, '') : errorMessage(err);
+        debug(`ssh: skipping ${file}: ${why}`);
+        tried.push(`${file} (${why})`);
+        return undefined;
+      }
+      if (data === undefined) {
+        // OpenSSH's default keys are optional; a configured one that is missing is worth a word.
+        if (target.identityFilesExplicit) tried.push(`${file} (does not exist)`);
         return undefined;
       }
       const parsed = ssh2.utils.parseKey(data);

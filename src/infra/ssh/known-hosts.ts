@@ -1,6 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { errnoCode } from '../../errors.js';
+import { readIfExistsSync } from '../store/read.js';
 
 /** One usable line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
@@ -41,12 +40,8 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 
 export function readKnownHosts(files: string[]): KnownHostEntry[] {
   return files.flatMap((file) => {
-    try {
-      return parseKnownHosts(readFileSync(file, 'utf8'), file);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EACCES') return [];
-      throw err;
-    }
+    const text = readIfExistsSync(file, 'The known_hosts file');
+    return text === undefined ? [] : parseKnownHosts(text, file);
   });
 }
 

@@ -11,6 +11,8 @@ export type DockerChannelMode = 'streamlocal' | 'dial-stdio';
 export interface SshPoolOptions {
   resolveTarget: (server: string) => SshTarget;
   debug: DebugLog;
+  /** Where the target's config warnings (a skipped Include) go; infra does not print. */
+  warn?: (msg: string) => void;
   /** Force one way of reaching the remote engine instead of probing (benchmarks, odd servers). */
   dockerChannel?: DockerChannelMode;
 }
@@ -28,6 +30,7 @@ export interface SshPoolStats {
 export class SshPool {
   private readonly sessions = new Map<string, Promise<SshSession>>();
   private readonly counters: SshPoolStats = { connectionsOpened: 0, channelsOpened: 0 };
+  private readonly warned = new Set<string>();
 
   constructor(private readonly opts: SshPoolOptions) {}
 
@@ -46,6 +49,12 @@ export class SshPool {
 
   private async open(server: string, forget: () => void): Promise<SshSession> {
     const target = this.opts.resolveTarget(server);
+    // Servers share one config file: say each of its problems once.
+    for (const w of target.warnings) {
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      this.opts.warn?.(w);
+    }
     const client = await connectSsh(server, target, this.opts.debug);
     this.counters.connectionsOpened++;
     client.on('close', forget);

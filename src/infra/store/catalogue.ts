@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
-import { errnoCode, errorMessage, UserError } from '../../errors.js';
+import { errorMessage, UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
+import { readIfExists } from './read.js';
 
 /** The local catalogue copy, `$ABRA_DIR/catalogue/recipes.json`. Read-only here. */
 export class CatalogueStore {
@@ -14,13 +14,8 @@ export class CatalogueStore {
 
   /** The catalogue, or undefined when there is no local copy. */
   async read(): Promise<Catalogue | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await readIfExists(this.file, 'The recipe catalogue');
+    if (text === undefined) return undefined;
     const hint = `The local catalogue copy is damaged. Restore it (\`git -C ${this.paths.catalogue} checkout -- recipes.json\`) or move the catalogue directory away; recipes can still be fetched by git URL.`;
     let data: unknown;
     try {

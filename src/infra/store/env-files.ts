@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { errnoCode, UserError } from '../../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { AbraPaths } from './paths.js';
+import { readdirIfExists, readFailure, statIfExists } from './read.js';
 
 /** An app env file found under servers/: the file stem is the app name (its domain). */
 export interface AppEnvFile {
@@ -50,62 +51,31 @@ export async function listAppEnvFiles(paths: AbraPaths): Promise<AppEnvFile[]> {
 }
 
 function unreadable(path: string, err: unknown): UserError {
-  const code = errnoCode(err);
-  if (code === 'ENOENT')
+  if (errnoCode(err) === 'ENOENT')
     return new UserError('The env file does not exist', {
       where: path,
       hint: 'Check the app name with `abra app ls`, or create the app with `abra app new`.',
       code: 'env_file_missing',
       cause: err,
     });
-  if (code === 'EACCES' || code === 'EPERM')
-    return new UserError('The env file cannot be read: permission denied', {
-      where: path,
-      hint: `Make it readable by your user, e.g. \`chmod 600 ${path}\` as its owner.`,
-      code: 'env_file_unreadable',
-      cause: err,
-    });
-  if (code === 'EISDIR')
-    return new UserError('The env file path is a directory', {
-      where: path,
-      hint: 'Move the directory out of the way; an app env file is a plain file <domain>.env.',
-      code: 'env_file_unreadable',
-      cause: err,
-    });
-  return new UserError(`The env file cannot be read (${code ?? 'unknown error'})`, {
-    where: path,
-    hint: 'Check the file and its permissions, then retry.',
-    code: 'env_file_unreadable',
-    cause: err,
-  });
+  return readFailure(path, err, 'The env file', 'env_file_unreadable');
 }
 
+// servers/ and each server entry may be absent (no servers yet) or a stray file (not a
+// server); anything else, such as a symlink loop, is reported by the read helpers.
 async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw err;
-  }
+  const st = await statIfExists(dir, 'The directory', LISTING);
+  if (!st?.isDirectory()) return [];
+  return (await readdirIfExists(dir, 'The directory')) ?? [];
 }
+
+// A dangling symlink is not an app (a teammate's checkout may link to files not cloned here).
+const LISTING = { danglingIsAbsent: true };
 
 async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (err) {
-    // A dangling symlink is not an app; anything else is worth reporting.
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  }
+  return (await statIfExists(path, 'The server directory', LISTING))?.isDirectory() === true;
 }
 
 async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch (err) {
-    // A dangling symlink is not an app; anything else is worth reporting.
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  }
+  return (await statIfExists(path, 'The env file', LISTING))?.isFile() === true;
 }

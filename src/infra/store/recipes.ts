@@ -1,8 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recipeNameProblem } from '../../domain/recipe/name.js';
 import { errnoCode, UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
+import { readdirIfExists, readFailure } from './read.js';
 
 /** What is at `recipes/<name>`: nothing, a directory, or something else (a file). */
 export type RecipeDirState = 'absent' | 'dir' | 'not-dir';
@@ -21,23 +23,21 @@ export class RecipeStore {
   }
 
   async state(name: string): Promise<RecipeDirState> {
+    const dir = this.dirOf(name);
+    let st: Stats | undefined;
     try {
-      return (await stat(this.dirOf(name))).isDirectory() ? 'dir' : 'not-dir';
+      st = await stat(dir);
     } catch (err) {
+      // recipes/ itself a file (ENOTDIR) is reported where recipes/ is listed or created.
       if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return 'absent';
-      throw err;
+      throw readFailure(dir, err, `The recipe directory of ${name}`);
     }
+    return st.isDirectory() ? 'dir' : 'not-dir';
   }
 
   /** Names of the directories under recipes/, sorted; dot entries (our temp dirs) skipped. */
   async list(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.paths.recipes);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return [];
-      throw err;
-    }
+    const names = (await readdirIfExists(this.paths.recipes, 'The recipes directory')) ?? [];
     const out: string[] = [];
     for (const name of names.sort()) {
       if (recipeNameProblem(name) !== undefined) continue;

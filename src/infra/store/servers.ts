@@ -1,7 +1,8 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
+import { readdirIfExists, statIfExists } from './read.js';
 
 /** The name Go abra gives the machine it runs on (`abra server add --local`). */
 export const LOCAL_SERVER = 'default';
@@ -22,22 +23,17 @@ export class ServerStore {
   }
 
   async exists(name: string): Promise<boolean> {
-    try {
-      return (await stat(this.dirOf(name))).isDirectory();
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return false;
-      throw err;
-    }
+    return (
+      (
+        await statIfExists(this.dirOf(name), `The directory of server ${name}`, {
+          danglingIsAbsent: true,
+        })
+      )?.isDirectory() === true
+    );
   }
 
   async list(): Promise<ServerEntry[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.paths.servers);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return [];
-      throw err;
-    }
+    const names = (await readdirIfExists(this.paths.servers, 'The servers directory')) ?? [];
     const entries: ServerEntry[] = [];
     for (const name of names.sort()) {
       if (name.startsWith('.')) continue;
@@ -48,7 +44,7 @@ export class ServerStore {
   }
 
   async appsOf(name: string): Promise<string[]> {
-    const files = await readdir(this.dirOf(name));
+    const files = (await readdirIfExists(this.dirOf(name), `The directory of server ${name}`)) ?? [];
     return files
       .filter((f) => f.endsWith('.env') && !f.startsWith('.'))
       .map((f) => f.slice(0, -'.env'.length))

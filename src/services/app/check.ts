@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { type AppEnvCheck, checkAppEnv } from '../../domain/lint/app-env.js';
 import { ENV_SAMPLE } from '../../domain/lint/prepare.js';
 import { readEnvSample } from '../../domain/lint/sample.js';
-import { errnoCode, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
+import { readRequired } from '../../infra/store/read.js';
 import type { RecipeStore } from '../../infra/store/recipes.js';
 import type { Git } from '../deps.js';
 import { localRecipeDir } from '../recipe/local.js';
@@ -61,16 +61,17 @@ export async function appCheck(opts: AppCheckOptions, deps: AppCheckDeps): Promi
 
 async function workingTreeSample(dir: string): Promise<{ text: string; sample: string }> {
   const path = join(dir, ENV_SAMPLE);
-  try {
-    return { text: await readFile(path, 'utf8'), sample: path };
-  } catch (err) {
-    if (errnoCode(err) !== 'ENOENT') throw err;
-    throw new UserError('The recipe has no .env.sample to check the app against', {
-      where: path,
-      hint: 'Add a .env.sample to the recipe (see `abra recipe lint`, rule R008), or pin the app to a version that has one (RECIPE=<recipe>:<version>).',
-      code: 'recipe_no_env_sample',
-    });
-  }
+  const text = await readRequired(
+    path,
+    () =>
+      new UserError('The recipe has no .env.sample to check the app against', {
+        where: path,
+        hint: 'Add a .env.sample to the recipe (see `abra recipe lint`, rule R008), or pin the app to a version that has one (RECIPE=<recipe>:<version>).',
+        code: 'recipe_no_env_sample',
+      }),
+    "The recipe's .env.sample",
+  );
+  return { text, sample: path };
 }
 
 async function sampleAt(

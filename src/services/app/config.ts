@@ -7,6 +7,7 @@ import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { isUserError, UserError } from '../../errors.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
+import { readIfExists } from '../../infra/store/read.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';
 
@@ -149,7 +150,7 @@ async function checkEditedEnv(
     ];
   const contents =
     ref.version === undefined
-      ? await Promise.all(files.map((f) => readFile(join(recipeDir, f), 'utf8').catch(() => undefined)))
+      ? await Promise.all(files.map((f) => readIfExists(join(recipeDir, f), 'The compose file')))
       : await git.readFiles(
           recipeDir,
           files.map((path) => ({ rev: ref.version as string, path })),

@@ -29,6 +29,8 @@ export interface AppHistoryResult {
   source: 'server' | 'local';
   /** Oldest first, newest last. */
   entries: AuditEntry[];
+  /** Entries that could not be read: corrupt lines of the local log, damaged server objects. */
+  unreadable: { local: number; server: number };
 }
 
 /**
@@ -39,7 +41,7 @@ export interface AppHistoryResult {
 export async function appHistory(opts: AppHistoryOptions, deps: AppHistoryDeps): Promise<AppHistoryResult> {
   const found = await findApp(opts.app, deps.paths);
   const local = await readLocalAudit(deps.paths, { app: found.app, server: found.server });
-  let remote: AuditEntry[] | undefined;
+  let remote: { entries: AuditEntry[]; unreadable: number } | undefined;
   if (!opts.offline) {
     try {
       remote = await readServerAudit(deps.docker.client(found.server), stackNameOf(found.app));
@@ -56,6 +58,7 @@ export async function appHistory(opts: AppHistoryOptions, deps: AppHistoryDeps):
     app: found.app,
     server: found.server,
     source: remote ? 'server' : 'local',
-    entries: mergeEntries(remote ? [remote, local] : [local], opts.limit),
+    entries: mergeEntries(remote ? [remote.entries, local.entries] : [local.entries], opts.limit),
+    unreadable: { local: local.unreadable, server: remote?.unreadable ?? 0 },
   };
 }

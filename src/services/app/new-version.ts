@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
+import { readRequired } from '../../infra/store/read.js';
 import type { Deps } from '../deps.js';
 import { resolveRelease } from '../release/resolve.js';
 
@@ -56,10 +56,6 @@ export async function readSample(
     if (text === undefined) throw missing(`${dir} (${source.rev}:${ENV_SAMPLE})`);
     return text;
   }
-  try {
-    return await readFile(join(dir, ENV_SAMPLE), 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw missing(join(dir, ENV_SAMPLE));
-    throw err;
-  }
+  const path = join(dir, ENV_SAMPLE);
+  return readRequired(path, () => missing(path), "The recipe's .env.sample");
 }

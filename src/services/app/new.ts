@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { runOperation } from '../operation/run.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
-import { planAll, type SkippedSecret, store } from '../secret/generate.js';
+import { planAll, type SkippedSecret, store, weakSecretWarnings } from '../secret/generate.js';
 import type { GeneratedValue } from '../secret/values.js';
 import { checkDomain, newAppEnv } from './new-env.js';
 import { newAppSource, readSample } from './new-version.js';
@@ -126,7 +126,8 @@ export async function appNew(
         return store(client, ctx, plan.toCreate);
       },
     );
-    return { ...base, secrets, skippedSecrets: plan.skipped };
+    const warnings = [...base.warnings, ...weakSecretWarnings(ctx, plan.toCreate)];
+    return { ...base, warnings, secrets, skippedSecrets: plan.skipped };
   } catch (err) {
     // No half-made app: without its secrets the env would just be a trap for the next try.
     await unlink(envFile).catch(() => undefined);

@@ -4,6 +4,7 @@ import {
   auditFilters,
   auditObjectSpec,
   entryOfObject,
+  isAuditObjectOf,
   prunableObjects,
 } from '../../domain/audit/stored.js';
 import { DockerApiError, type DockerClient } from '../../infra/docker/client.js';
@@ -19,10 +20,23 @@ export async function writeServerAudit(
   await docker.createConfig(auditObjectSpec(stack, entry));
 }
 
-/** Every readable entry of the stack on this server, in no particular order. */
-export async function readServerAudit(docker: DockerClient, stack: string): Promise<AuditEntry[]> {
+/**
+ * Every readable entry of the stack on this server, in no particular order; `unreadable`
+ * counts the stack's audit objects whose content is not an entry.
+ */
+export async function readServerAudit(
+  docker: DockerClient,
+  stack: string,
+): Promise<{ entries: AuditEntry[]; unreadable: number }> {
   const objects = await docker.configs(auditFilters(stack));
-  return objects.flatMap((o) => entryOfObject(stack, o) ?? []);
+  const entries: AuditEntry[] = [];
+  let unreadable = 0;
+  for (const o of objects) {
+    const entry = entryOfObject(stack, o);
+    if (entry) entries.push(entry);
+    else if (isAuditObjectOf(stack, o)) unreadable++;
+  }
+  return { entries, unreadable };
 }
 
 /** Delete all but the newest `keep` entries of the stack; returns how many were deleted. */

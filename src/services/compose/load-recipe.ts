@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeEnv, composeFilesOf } from '../../domain/compose/app-env.js';
 import { type ComposeSchemaValidator, loadCompose } from '../../domain/compose/load.js';
 import type { ComposeConfig } from '../../domain/compose/types.js';
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import type { EnvDocument } from '../../domain/env/document.js';
-import { errnoCode, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
+import { readIfExists } from '../../infra/store/read.js';
 
 export interface LoadRecipeComposeOptions {
   recipeDir: string;
@@ -83,14 +83,6 @@ export async function loadRecipeCompose(
 }
 
 /** A working-tree file: undefined when missing, any other failure says what it is. */
-export async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw new UserError(`Cannot read ${path}: ${(err as Error).message}`, {
-      where: path,
-      code: 'file_unreadable',
-    });
-  }
+export function readOptional(path: string): Promise<string | undefined> {
+  return readIfExists(path, 'The recipe file');
 }

@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { UserError } from '../../errors.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
+import { statIfExists } from '../../infra/store/read.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
 
@@ -42,9 +42,5 @@ function domainOf(envPath: string, env: EnvDocument, recipe: string): string {
 }
 
 async function isDir(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
+  return (await statIfExists(path, 'The recipe directory'))?.isDirectory() === true;
 }

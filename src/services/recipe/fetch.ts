@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redactText } from '../../domain/audit/redact.js';
 import type { Catalogue } from '../../domain/recipe/catalogue.js';
 import { classifyRecipeTarget, defaultRecipeUrl, type RecipeSource } from '../../domain/recipe/source.js';
 import { errnoCode, isUserError, UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
+import { readFailure } from '../../infra/store/read.js';
 import { validateRecipeName } from '../../infra/store/recipes.js';
 import type { RecipeDeps } from './deps.js';
 import { mapLimited } from './limit.js';
@@ -92,7 +94,7 @@ async function fetchOne(
 ): Promise<RecipeFetchItem> {
   if (source.kind !== 'name' && source.name === '')
     throw new UserError(
-      `Cannot tell the recipe name from "${source.kind === 'url' ? source.url : source.path}"`,
+      `Cannot tell the recipe name from "${redactText(source.kind === 'url' ? source.url : source.path)}"`,
       {
         hint: 'The recipe name is the last part of the URL or path (e.g. https://git.example.org/org/wordpress.git).',
         code: 'recipe_name_invalid',
@@ -120,11 +122,12 @@ async function fetchOne(
       await deps.git.clone(location, tmp);
     } catch (err) {
       if (!isGitError(err)) throw err;
-      throw new UserError(`Could not clone recipe "${name}" from ${location}: ${err.detail}`, {
-        where: location,
+      const shown = redactText(location);
+      throw new UserError(`Could not clone recipe "${name}" from ${shown}: ${err.detail}`, {
+        where: shown,
         hint:
           err.kind === 'not-found' && source.kind === 'name'
-            ? `No repository answers at ${location}. Check the name (\`abra recipe ls\`), or pass the recipe's git URL.`
+            ? `No repository answers at ${shown}. Check the name (\`abra recipe ls\`), or pass the recipe's git URL.`
             : err.hint,
         code: 'recipe_clone_failed',
         cause: err,
@@ -132,7 +135,7 @@ async function fetchOne(
     }
   });
   const tags = (await deps.git.tags(dir)).map((t) => t.name);
-  return { name, dir, action: 'cloned', source: location, newTags: tags };
+  return { name, dir, action: 'cloned', source: redactText(location), newTags: tags };
 }
 
 async function update(
@@ -149,7 +152,9 @@ async function update(
   if (asked !== undefined && origin !== undefined && asked !== origin)
     deps.events({
       type: 'warning',
-      message: `recipe ${name} is already present, cloned from ${origin}; fetching from there, not ${asked}`,
+      message: redactText(
+        `recipe ${name} is already present, cloned from ${origin}; fetching from there, not ${asked}`,
+      ),
     });
   if (offline) return { name, dir, action: 'skipped-offline', newTags: [] };
   if (remote === undefined) return { name, dir, action: 'skipped-no-remote', newTags: [] };
@@ -158,16 +163,19 @@ async function update(
     await deps.git.fetchTags(dir, remote);
   } catch (err) {
     if (!isGitError(err)) throw err;
-    throw new UserError(`Could not fetch recipe "${name}" from ${origin ?? remote}: ${err.detail}`, {
-      where: dir,
-      hint: err.hint,
-      code: 'recipe_fetch_failed',
-      cause: err,
-    });
+    throw new UserError(
+      `Could not fetch recipe "${name}" from ${redactText(origin ?? remote)}: ${err.detail}`,
+      {
+        where: dir,
+        hint: err.hint,
+        code: 'recipe_fetch_failed',
+        cause: err,
+      },
+    );
   }
   const newTags = (await deps.git.tags(dir)).map((t) => t.name).filter((t) => !before.has(t));
   const item: RecipeFetchItem = { name, dir, action: 'updated', newTags };
-  if (origin !== undefined) item.source = origin;
+  if (origin !== undefined) item.source = redactText(origin);
   return item;
 }
 
@@ -178,7 +186,8 @@ async function cloneLocation(source: RecipeSource, catalogue: Catalogue | undefi
     try {
       isDir = (await stat(source.path)).isDirectory();
     } catch (err) {
-      if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR') throw err;
+      if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR')
+        throw readFailure(source.path, err, 'The recipe source directory');
     }
     if (!isDir)
       throw new UserError(`No directory at ${source.path} to fetch a recipe from`, {

@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ABRA_SH, ENV_SAMPLE, README } from '../../domain/lint/prepare.js';
 import { readEnvSample } from '../../domain/lint/sample.js';
 import { isRootComposeName, referencedComposeFiles } from '../../domain/lint/variants.js';
-import { errnoCode, isUserError } from '../../errors.js';
+import { isUserError } from '../../errors.js';
+import { readRegularIfExists } from '../../infra/store/read.js';
 
 const ROOT_FILES = new Set([ENV_SAMPLE, ABRA_SH, README]);
 
@@ -34,13 +35,6 @@ export async function readRecipeFiles(dir: string): Promise<Record<string, strin
   return files;
 }
 
-async function readIfFile(path: string): Promise<string | undefined> {
-  try {
-    if (!(await stat(path)).isFile()) return undefined;
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
-  }
+function readIfFile(path: string): Promise<string | undefined> {
+  return readRegularIfExists(path, 'The recipe file');
 }

@@ -1,3 +1,4 @@
+import { policyWeakness } from '../../domain/secret/policy.js';
 import type { SecretSpec } from '../../domain/secret/spec.js';
 import { UserError } from '../../errors.js';
 import type { DockerClient } from '../../infra/docker/client.js';
@@ -39,6 +40,8 @@ export interface SecretGenerateResult {
   skipped: SkippedSecret[];
   /** Things the user should act on (e.g. the env still names another version). */
   notes: string[];
+  /** Generated values that are weak (a short length= on the version line). */
+  warnings: string[];
 }
 
 /**
@@ -56,6 +59,7 @@ export async function secretGenerate(
     { kind: 'secret generate', app: ctx.app, server: ctx.server, argv: opts.argv },
     deps,
     async (op) => {
+      op.checkpoint();
       const client = deps.docker.client(ctx.server);
       if (opts.name !== undefined) {
         const spec = await specAtVersion(ctx, specNamed(ctx, opts.name), opts.version, deps);
@@ -71,13 +75,30 @@ export async function secretGenerate(
                   `(\`abra app config ${ctx.app}\`) for the app to use this secret.`,
               ]
             : [];
-        return { app: ctx.app, server: ctx.server, generated, skipped: [], notes };
+        const warnings = weakSecretWarnings(ctx, [spec]);
+        return { app: ctx.app, server: ctx.server, generated, skipped: [], notes, warnings };
       }
       const { toCreate, skipped } = await planAll(client, ctx);
       const generated = await store(client, ctx, toCreate);
-      return { app: ctx.app, server: ctx.server, generated, skipped, notes: [] };
+      const warnings = weakSecretWarnings(ctx, toCreate);
+      return { app: ctx.app, server: ctx.server, generated, skipped, notes: [], warnings };
     },
   );
+}
+
+/** One line per generated secret whose policy makes a weak value, naming the env line to fix. */
+export function weakSecretWarnings(
+  ctx: Pick<AppSecrets, 'app' | 'envFile'>,
+  specs: readonly SecretSpec[],
+): string[] {
+  return specs.flatMap((spec) => {
+    const why = spec.policy === undefined ? undefined : policyWeakness(spec.policy);
+    if (why === undefined) return [];
+    return [
+      `secret ${spec.name} (${spec.remoteName}) is weak: ${why} on ${spec.envKey} (${whereOf(ctx, spec)}). ` +
+        `Raise it (\`abra app config ${ctx.app}\`), then rotate the secret to a new version.`,
+    ];
+  });
 }
 
 /**

@@ -34,7 +34,7 @@ export function define(cmd: Command): void {
         withDeps(self, async (deps) => {
           const res = await secretGenerate({ app, name: secret, version, all: opts.all === true }, deps);
           if (opts.machine) return deps.io.out(renderJson(res));
-          for (const n of res.notes) deps.io.warn(n);
+          for (const n of [...res.warnings, ...res.notes]) deps.io.warn(n);
           for (const s of res.skipped)
             deps.io.err(
               s.reason === 'exists'

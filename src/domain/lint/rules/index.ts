@@ -12,6 +12,7 @@ import {
 } from './meta.js';
 import { objectNameLengths, secretLengths } from './names.js';
 import { definitionsUsed, referencesDefined } from './refs.js';
+import { weakSecrets } from './secrets.js';
 import { healthWithinMonitor, hostPortsStopFirst, swarmIgnoredKeys } from './swarm.js';
 import {
   abraShExportsUsed,
@@ -53,4 +54,5 @@ export const LINT_RULES: readonly LintRule[] = [
   abraShExportsUsed,
   composeVarsDeclared,
   sampleKeysUsed,
+  weakSecrets,
 ];
