@@ -186,6 +186,18 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/deploy.js'),
       },
       {
+        name: 'upgrade',
+        aliases: ['up'],
+        summary: 'Upgrade an app to a newer recipe release, showing its release notes',
+        load: () => import('../commands/app/upgrade.js'),
+      },
+      {
+        name: 'rollback',
+        aliases: ['rl'],
+        summary: 'Roll an app back to an older recipe release (volumes are not rolled back)',
+        load: () => import('../commands/app/rollback.js'),
+      },
+      {
         name: 'unlock',
         aliases: [],
         summary: "Remove an app's deploy lock left by a crashed operator",

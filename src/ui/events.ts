@@ -1,4 +1,4 @@
-import type { EventSink, OperationEvent, ServiceProgress } from '../domain/events/types.js';
+import type { EventSink, OperationEvent, PlanSummary, ServiceProgress } from '../domain/events/types.js';
 
 // The one place events become terminal text. `--machine` runs get JSON lines instead (on
 // stderr, so stdout stays the command's single JSON result).
@@ -45,7 +45,7 @@ export function describeEvent(
     case 'debug':
       return opts.debug ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] ${e.message}` : undefined;
     case 'plan':
-      return describePlan(e.app, e.server, e.plan);
+      return describePlan(e.kind, e.app, e.server, e.plan);
     case 'object':
       return opts.debug ? `  ${e.action} ${e.kind} ${e.name}` : undefined;
     case 'waiting':
@@ -83,11 +83,13 @@ export function describeProgress(p: ServiceProgress): string {
 }
 
 function describePlan(
+  kind: string,
   app: string,
   server: string,
-  plan: import('../domain/events/types.js').PlanSummary,
+  plan: PlanSummary,
 ): string {
-  const lines = [`Deploy ${app} on ${server}: ${plan.from ? `${plan.from} -> ` : ''}${plan.to}`];
+  const verb = kind.charAt(0).toUpperCase() + kind.slice(1);
+  const lines = [`${verb} ${app} on ${server}: ${plan.from ? `${plan.from} -> ` : ''}${plan.to}`];
   for (const s of plan.services) {
     if (s.action === 'create') lines.push(`  + ${s.name} (new service)`);
     else if (s.action === 'update') lines.push(`  ~ ${s.name} (${(s.changes ?? []).join(', ')})`);

@@ -1,9 +1,18 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abra, type CliResult } from './cli.js';
-import { docker } from './lab.js';
+import { docker, hostBlock, loadLab } from './lab.js';
 
 const EXAMPLE = new URL('../../examples/recipes/hello/', import.meta.url).pathname;
 const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
@@ -12,6 +21,8 @@ const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
 export interface Release {
   tag: string;
   edit?: (compose: string) => string;
+  /** The annotated tag's message (default: the tag itself). */
+  tagMessage?: string;
   /** Other recipe files at this release (path relative to the recipe -> content). */
   files?: Record<string, string | Buffer>;
 }
@@ -32,6 +43,7 @@ export class HelloWorld {
     USER: 'root',
   };
   private readonly domains: string[] = [];
+  private readonly servers = new Map<string, string>();
 
   constructor(releases: Release[]) {
     execFileSync('bash', [new URL('../../scripts/example-image.sh', import.meta.url).pathname]);
@@ -46,13 +58,29 @@ export class HelloWorld {
         writeFileSync(join(this.recipeDir, path), content);
       git('add', '-A');
       git('commit', '-qm', r.tag, '--allow-empty');
-      git('tag', '-a', r.tag, '-m', r.tag);
+      git('tag', '-a', r.tag, '-m', r.tagMessage ?? r.tag);
     }
     mkdirSync(join(this.abraDir, 'servers', 'default'), { recursive: true });
   }
 
-  /** A new app env on the local server; returns its domain. */
-  app(name: string, extra: Record<string, string> = {}): string {
+  /**
+   * Make the lab's sshd reachable as server `lab` (same engine as the local socket, reached over
+   * SSH): keys, known_hosts and a Host block in this operator's ~/.ssh.
+   */
+  useSshServer(): string {
+    const lab = loadLab();
+    const ssh = join(this.home, '.ssh');
+    mkdirSync(ssh, { recursive: true, mode: 0o700 });
+    copyFileSync(lab.sshKey, join(ssh, 'id_ed25519'));
+    chmodSync(join(ssh, 'id_ed25519'), 0o600);
+    copyFileSync(lab.knownHosts, join(ssh, 'known_hosts'));
+    writeFileSync(join(ssh, 'config'), hostBlock('lab', lab));
+    mkdirSync(join(this.abraDir, 'servers', 'lab'), { recursive: true });
+    return 'lab';
+  }
+
+  /** A new app env on the local server (or `server`); returns its domain. */
+  app(name: string, extra: Record<string, string> = {}, server = 'default'): string {
     const domain = `${name}-${this.id}.lab.example`;
     this.domains.push(domain);
     const lines = {
@@ -64,6 +92,7 @@ export class HelloWorld {
       TIMEOUT: '60',
       ...extra,
     };
+    this.servers.set(domain, server);
     writeFileSync(
       this.envPath(domain),
       `${Object.entries(lines)
@@ -75,7 +104,7 @@ export class HelloWorld {
   }
 
   envPath(domain: string): string {
-    return join(this.abraDir, 'servers', 'default', `${domain}.env`);
+    return join(this.abraDir, 'servers', this.servers.get(domain) ?? 'default', `${domain}.env`);
   }
 
   stack(domain: string): string {

@@ -39,7 +39,7 @@ export type OperationEvent =
       durationMs: number;
       message?: string;
     }
-  | { type: 'plan'; app: string; server: string; plan: PlanSummary }
+  | { type: 'plan'; app: string; server: string; kind: string; plan: PlanSummary }
   | { type: 'object'; action: 'created' | 'updated' | 'removed'; kind: ObjectKind; name: string }
   | { type: 'waiting'; services: string[]; timeoutS: number; rollback?: boolean }
   | { type: 'progress'; service: string; progress: ServiceProgress; rollback?: boolean }

@@ -104,6 +104,13 @@ export class GitClient {
     await this.run(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', rev, '--'], dir);
   }
 
+  /** The message of an annotated tag (empty for a lightweight tag or one without a message). */
+  async tagMessage(dir: string, tag: string): Promise<string> {
+    checkRev(tag);
+    const { stdout } = await this.run(['for-each-ref', '--format=%(contents)', `refs/tags/${tag}`], dir);
+    return stdout.trim();
+  }
+
   /** A file's content at a revision (`git show <rev>:<path>`), or undefined when not there. */
   async showFile(dir: string, rev: string, path: string): Promise<string | undefined> {
     const [content] = await this.readFiles(dir, [{ rev, path }]);

@@ -121,6 +121,7 @@ export async function deployRelease(
         type: 'plan',
         app: app.name,
         server: app.server,
+        kind: opts.kind,
         plan: summarizePlan(app.stack, plan, previous, release.label),
       });
       if (!opts.noInput && hasChanges(plan)) {

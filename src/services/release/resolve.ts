@@ -53,15 +53,8 @@ export async function resolveRelease(
   req: ReleaseRequest,
   deps: Pick<Deps, 'paths' | 'git'>,
 ): Promise<Release> {
-  const dir = join(deps.paths.recipes, req.recipe);
+  const dir = await recipeClone(req.recipe, deps);
   const { git } = deps;
-  if (!(await git.isRepo(dir))) {
-    throw new UserError(`Recipe "${req.recipe}" is not fetched`, {
-      where: dir,
-      hint: `Run \`abra recipe fetch ${req.recipe}\`.`,
-      code: 'recipe_missing',
-    });
-  }
   const atRev = (rev: string) => (rel: string) => git.showFile(dir, rev, rel);
   if (req.chaos) {
     if (req.version !== undefined)
@@ -152,6 +145,19 @@ export async function resolveRelease(
     warnings: [`Recipe ${req.recipe} has no release tags; using its current commit ${short}.`],
     readFile: atRev(head),
   };
+}
+
+/** The recipe's local clone, or `recipe_missing` saying how to get it. */
+export async function recipeClone(recipe: string, deps: Pick<Deps, 'paths' | 'git'>): Promise<string> {
+  const dir = join(deps.paths.recipes, recipe);
+  if (!(await deps.git.isRepo(dir))) {
+    throw new UserError(`Recipe "${recipe}" is not fetched`, {
+      where: dir,
+      hint: `Run \`abra recipe fetch ${recipe}\`.`,
+      code: 'recipe_missing',
+    });
+  }
+  return dir;
 }
 
 function tagRelease(
