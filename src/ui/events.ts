@@ -82,12 +82,7 @@ export function describeProgress(p: ServiceProgress): string {
   return `FAILED: ${p.reason}${p.taskError ? ` (${p.taskError})` : ''}`;
 }
 
-function describePlan(
-  kind: string,
-  app: string,
-  server: string,
-  plan: PlanSummary,
-): string {
+function describePlan(kind: string, app: string, server: string, plan: PlanSummary): string {
   const verb = kind.charAt(0).toUpperCase() + kind.slice(1);
   const lines = [`${verb} ${app} on ${server}: ${plan.from ? `${plan.from} -> ` : ''}${plan.to}`];
   for (const s of plan.services) {

@@ -162,7 +162,7 @@ describe('runOperation', () => {
   it('an operation that loses its lock stops at its next checkpoint and is audited as failed, not ok', async () => {
     const app = 'lost.example.com';
     const d = deps();
-    const err = await runOperation(scope(app), d, async (op) => {
+    const err = await runOperation(scope(app), d, async () => {
       const lock = lockOf(app);
       assert.ok(lock);
       engine.configs.delete(lock.ID); // `app unlock` by someone else

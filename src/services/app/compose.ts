@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { recipeOf } from '../../domain/env/recipe.js';
-import { UserError } from '../../errors.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parseEnv } from '../../domain/env/document.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
-import { GitClient } from '../../infra/git/client.js';
 import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';

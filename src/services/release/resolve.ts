@@ -101,7 +101,7 @@ export async function resolveRelease(
       );
     }
     const commit = await git.resolveCommit(dir, asked.version);
-    if (commit === undefined) throw unknownVersion(req.recipe, dir, asked.version, asked.where, tags);
+    if (commit === undefined) throw unknownVersion(req.recipe, asked.version, asked.where, tags);
     const short = commit.slice(0, 8);
     return {
       recipe: req.recipe,
@@ -183,13 +183,7 @@ function tagRelease(
   };
 }
 
-function unknownVersion(
-  recipe: string,
-  dir: string,
-  version: string,
-  where: string,
-  tags: string[],
-): UserError {
+function unknownVersion(recipe: string, version: string, where: string, tags: string[]): UserError {
   const versions = tags.filter((t) => parseVersion(t).ok).slice(-3);
   return new UserError(`${version} is neither a release tag nor a commit of recipe ${recipe}`, {
     where,

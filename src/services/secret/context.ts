@@ -5,7 +5,6 @@ import { isValidSecretVersion } from '../../domain/secret/names.js';
 import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
-import { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import { findApp } from '../app/find-app.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';

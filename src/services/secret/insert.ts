@@ -64,7 +64,9 @@ export async function secretInsert(opts: SecretInsertOptions, deps: SecretDeps):
       const client = deps.docker.client(ctx.server);
       if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
         throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
+      op.checkpoint();
       await createSecrets(client, ctx.stack, [{ spec, data }], (s) => rotateHint(ctx, s));
+      op.changes.push(`created secret ${spec.remoteName}`);
       const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
       return {
         app: ctx.app,

@@ -83,7 +83,9 @@ export async function secretRemove(opts: SecretRemoveOptions, deps: SecretDeps):
       const removed: string[] = [];
       for (const t of targets) {
         try {
+          op.checkpoint();
           await client.removeSecret(t.ID);
+          op.changes.push(`removed secret ${t.Spec.Name}`);
         } catch (err) {
           const e = removalFailed(ctx.server, ctx.app, t.Spec.Name, err);
           if (removed.length > 0) e.message += ` (already removed: ${removed.join(', ')})`;
