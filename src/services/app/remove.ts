@@ -58,7 +58,7 @@ export async function appRemove(
       });
       if (!opts.force && !opts.noInput) {
         const ok = await deps.prompt.confirm(`Delete all data of ${app.name}? This cannot be undone.`);
-        if (!ok) throw new Cancelled('Remove cancelled; nothing was deleted');
+        if (!ok) throw new Cancelled('Remove cancelled; nothing was deleted.');
       }
       const removed = (kind: 'volume' | 'secret' | 'config' | 'env', name: string) => {
         op.changes.push(`removed ${kind} ${name}`);

@@ -57,7 +57,7 @@ export async function appUndeploy(
         const ok = await deps.prompt.confirm(
           `Undeploy ${app.name} from ${app.server} (services: ${names.join(', ')})? Volumes and secrets are kept.`,
         );
-        if (!ok) throw new Cancelled('Undeploy cancelled; nothing was changed');
+        if (!ok) throw new Cancelled('Undeploy cancelled; the app keeps running.');
       }
       op.checkpoint();
       return removeStack(app.docker, app.stack, {

@@ -33,7 +33,7 @@ export async function appUnlockService(
         const ok = await deps.prompt.confirm(
           `${found.app} is locked by ${held.operator} since ${held.since} (${held.command})${held.expired ? ', expired' : ''}. Remove the lock?`,
         );
-        if (!ok) throw new Cancelled('Lock kept; nothing was changed');
+        if (!ok) throw new Cancelled('Cancelled; the lock was kept.');
       }
       op.checkpoint();
       const removed = await appUnlock(ref, deps);

@@ -139,8 +139,7 @@ export async function deployRelease(
           applied,
         );
       } catch (err) {
-        await undoAfter(err, app, applied, fresh, op);
-        throw err;
+        throw await undoAfter(err, app, applied, fresh, op);
       }
       const converged = await converge(app, loaded, applied, fresh, opts, op);
       // A lock lost while watching: someone else may have changed the app since; do not claim it.
@@ -184,8 +183,7 @@ async function converge(
     return true;
   }
   if (op.signal.aborted) {
-    await undoAfter(op.signal.reason, app, applied, fresh, op);
-    throw op.signal.reason;
+    throw await undoAfter(op.signal.reason, app, applied, fresh, op);
   }
   op.emit({
     type: 'failed',
@@ -221,21 +219,32 @@ async function undoAfter(
   applied: Applied,
   fresh: boolean,
   op: Operation,
-): Promise<void> {
+): Promise<unknown> {
   if (err instanceof UserError && err.code === 'lock_lost') {
     op.note.message = `lost the lock; ${op.changes.length ? `changed before stopping: ${op.changes.join('; ')}` : 'nothing changed'}`;
     op.emit({ type: 'warning', message: `Stopped without undoing anything: ${op.note.message}.` });
-    return;
+    return err;
   }
   const touched = applied.created.length + applied.updated.length + applied.removed.length;
-  if (touched === 0 && !(fresh && applied.networks.length > 0)) return;
-  await rollBack(app.docker, app.stack, applied, {
+  if (touched === 0 && !(fresh && applied.networks.length > 0)) return err;
+  const back = await rollBack(app.docker, app.stack, applied, {
     fresh,
     app: app.name,
     server: app.server,
     events: op.emit,
   });
   op.note.result = 'rolled-back';
+  if (!(err instanceof Cancelled)) return err;
+  // Say where the app is now, not just that it was interrupted.
+  const where = fresh
+    ? 'the new app was removed'
+    : back
+      ? 'its changes were rolled back'
+      : 'its rollback has not converged yet';
+  op.note.message = `interrupted; ${where}`;
+  return new Cancelled(`${capitalise(op.kind)} of ${app.name} interrupted; ${where}.`, {
+    ...(err.signal === undefined ? {} : { signal: err.signal }),
+  });
 }
 
 function refuseProblems(
