@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { type AppEnvCheck, checkAppEnv } from '../../domain/lint/app-env.js';
@@ -8,6 +7,7 @@ import { errnoCode, UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
+import { readTextFile } from '../../infra/store/read-file.js';
 import type { RecipeStore } from '../../infra/store/recipes.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { findApp } from './find-app.js';
@@ -62,7 +62,7 @@ export async function appCheck(opts: AppCheckOptions, deps: AppCheckDeps): Promi
 async function workingTreeSample(dir: string): Promise<{ text: string; sample: string }> {
   const path = join(dir, ENV_SAMPLE);
   try {
-    return { text: await readFile(path, 'utf8'), sample: path };
+    return { text: await readTextFile(path), sample: path };
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
     throw new UserError('The recipe has no .env.sample to check the app against', {

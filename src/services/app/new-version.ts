@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
+import { readTextFile } from '../../infra/store/read-file.js';
 import { versionTags } from '../recipe/tags.js';
 
 export interface NewAppSource {
@@ -95,7 +95,7 @@ export async function readSample(
     return text;
   }
   try {
-    return await readFile(join(dir, ENV_SAMPLE), 'utf8');
+    return await readTextFile(join(dir, ENV_SAMPLE));
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw missing(join(dir, ENV_SAMPLE));
     throw err;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeEnv, composeFilesOf } from '../../domain/compose/app-env.js';
 import { type ComposeSchemaValidator, loadCompose } from '../../domain/compose/load.js';
@@ -6,6 +5,7 @@ import type { ComposeConfig } from '../../domain/compose/types.js';
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { errnoCode, UserError } from '../../errors.js';
+import { readTextFile } from '../../infra/store/read-file.js';
 
 export interface LoadRecipeComposeOptions {
   recipeDir: string;
@@ -84,9 +84,10 @@ export async function loadRecipeCompose(
 
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readTextFile(path, { strictUtf8: true });
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
+    if (err instanceof UserError) throw err;
     throw new UserError(`Cannot read ${path}: ${(err as Error).message}`, {
       where: path,
       code: 'file_unreadable',

@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ABRA_SH, ENV_SAMPLE, README } from '../../domain/lint/prepare.js';
 import { readEnvSample } from '../../domain/lint/sample.js';
 import { isRootComposeName, referencedComposeFiles } from '../../domain/lint/variants.js';
 import { errnoCode, isUserError } from '../../errors.js';
+import { readTextFile } from '../../infra/store/read-file.js';
 
 const ROOT_FILES = new Set([ENV_SAMPLE, ABRA_SH, README]);
 
@@ -37,7 +38,7 @@ export async function readRecipeFiles(dir: string): Promise<Record<string, strin
 async function readIfFile(path: string): Promise<string | undefined> {
   try {
     if (!(await stat(path)).isFile()) return undefined;
-    return await readFile(path, 'utf8');
+    return await readTextFile(path);
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
