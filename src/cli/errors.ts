@@ -1,4 +1,5 @@
 import { REPORT_URL, UserError } from '../errors.js';
+import { printable } from '../ui/sanitize.js';
 
 /** The single place where failures become text and an exit code. */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
@@ -7,7 +8,9 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
     if (err.where) lines.push(`  where: ${err.where}`);
     if (err.hint) lines.push(`  fix:   ${err.hint}`);
     if (debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
-    write(`${lines.join('\n')}\n`);
+    // Messages quote engine replies, file contents and names: keep their line breaks (some
+    // messages list several problems) but never let them drive the terminal.
+    write(`${printable(lines.join('\n'), '\n')}\n`);
     return 1;
   }
   const e = err instanceof Error ? err : new Error(String(err));
@@ -18,6 +21,6 @@ export function reportError(err: unknown, debug: boolean, write: (s: string) => 
   ];
   if (debug) lines.push(e.stack ?? '');
   else lines.push('  (run with --debug to see the stack trace)');
-  write(`${lines.join('\n')}\n`);
+  write(`${printable(lines.join('\n'), '\n')}\n`);
   return 2;
 }
