@@ -1,4 +1,14 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from 'yaml';
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+} from 'yaml';
 import { UserError } from '../../errors.js';
 
 export type YamlPath = (string | number)[];
@@ -132,6 +142,16 @@ function codePoint(ch: string): string {
 }
 
 export function parseComposeYaml(text: string, file: string): ParsedYaml {
+  try {
+    return parseChecked(text, file);
+  } catch (err) {
+    // The library recurses once per nesting level: a deep enough file overflows the stack.
+    if (!(err instanceof RangeError) || !err.message.includes('call stack')) throw err;
+    throw yamlError(file, 'it nests too deeply', undefined);
+  }
+}
+
+function parseChecked(text: string, file: string): ParsedYaml {
   checkText(text, file);
   const lineCounter = new LineCounter();
   // Duplicate keys are checked below: the library's own check compares every pair of keys.
@@ -158,6 +178,7 @@ export function parseComposeYaml(text: string, file: string): ParsedYaml {
   let decodeCount = 0;
   let aliasCount = 0;
   let aliasDepth = 0;
+  const anchors = new Map<Alias, Node>();
   const toJs = (node: unknown, path: YamlPath, depth: number): YamlValue => {
     if (depth > MAX_YAML_DEPTH)
       throw yamlError(
@@ -172,9 +193,17 @@ export function parseComposeYaml(text: string, file: string): ParsedYaml {
     if (decodeCount > MAX_YAML_NODES)
       throw yamlError(file, `more than ${MAX_YAML_NODES} values (aliases expanded)`, undefined);
     if (isAlias(node)) {
+      // The library finds an alias's anchor by walking the document: once per alias node.
+      let target = anchors.get(node);
+      if (!target) {
+        target = node.resolve(doc);
+        if (!target)
+          throw yamlError(file, `unknown anchor '${node.source}' referenced`, lineOf(lineCounter, node));
+        anchors.set(node, target);
+      }
       aliasDepth++;
       try {
-        return toJs(node.resolve(doc), path, depth);
+        return toJs(target, path, depth);
       } finally {
         aliasDepth--;
       }

@@ -67,11 +67,14 @@ export class EnvDocument {
           value = decodeValue(node, lookup, budget);
         } catch (err) {
           if (!(err instanceof ExpansionTooLarge)) throw err;
-          throw new UserError(`The value of ${node.key}: ${err.message}`, {
-            where: `${this.file}:${line}`,
-            hint: 'Each $VAR copies a whole value; a chain of lines that repeat $VARs grows without bound. Write the value out instead.',
-            code: 'env_expansion_too_large',
-          });
+          throw new UserError(
+            `The value of ${node.key}: expanding $variables makes the file's values larger than ${MAX_EXPANDED_CHARS / 1024 / 1024} MiB`,
+            {
+              where: `${this.file}:${line}`,
+              hint: 'Each $VAR copies a whole value; a chain of lines that repeat $VARs grows without bound. Write the value out instead.',
+              code: 'env_expansion_too_large',
+            },
+          );
         }
         budget -= value.length;
         seen.set(node.key, value);
