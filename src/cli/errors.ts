@@ -1,12 +1,13 @@
 import { constants } from 'node:os';
 import { redactText } from '../domain/audit/redact.js';
 import { Cancelled, EngineError, REPORT_URL, UserError } from '../errors.js';
+import { printable } from '../ui/sanitize.js';
 
 /** The single place where failures become text and an exit code (README "Using it"). */
 export function reportError(err: unknown, debug: boolean, write: (s: string) => void): number {
   // The last line of defence for tokens in URLs (https://user:token@host): whatever message
   // carried one, the terminal (and CI logs) never see it.
-  const out = (s: string) => write(redactText(s));
+  const out = (s: string) => write(printable(redactText(s), '\n'));
   if (err instanceof Cancelled) {
     out(`${err.message}\n`);
     // Shells report death by signal N as 128 + N; a "no" answer is a normal outcome.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
 import { appLogs } from '../../services/app/logs.js';
+import { printable } from '../../ui/sanitize.js';
 
 export function define(cmd: Command): void {
   cmd
@@ -35,7 +36,12 @@ export function define(cmd: Command): void {
             },
             deps,
           )) {
-            (l.stream === 'stderr' ? deps.io.err : deps.io.out)(`${l.service} | ${l.line}`);
+            const toErr = l.stream === 'stderr';
+            const text = `${l.service} | ${l.line}`;
+            // Piped output is data and stays byte for byte; on a terminal, escape sequences a
+            // container (or whoever feeds it) wrote are shown instead of obeyed.
+            const tty = toErr ? process.stderr.isTTY : process.stdout.isTTY;
+            (toErr ? deps.io.err : deps.io.out)(tty ? printable(text, '\t') : text);
           }
         }),
     );

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
 import { type AppListing, appList, type ListedApp, type ServerApps } from '../../services/app/list.js';
 import { appStatuses } from '../../services/app/status.js';
+import { printable } from '../../ui/sanitize.js';
 import { renderJson, renderTable } from '../../ui/table.js';
 
 export function define(cmd: Command): void {
@@ -27,7 +28,8 @@ export function define(cmd: Command): void {
           const listing = await appList({ server: opts.server, recipe: opts.recipe }, deps, status);
           const groups = Object.entries(listing);
           for (const [, group] of groups)
-            for (const app of group.apps) if (app.problem) deps.io.warn(`${app.appName}: ${app.problem}`);
+            for (const app of group.apps)
+              if (app.problem) deps.io.warn(printable(`${app.appName}: ${app.problem}`));
           if (opts.machine) return deps.io.out(renderJson(listing));
           if (groups.length === 0)
             return deps.io.out(
@@ -38,7 +40,7 @@ export function define(cmd: Command): void {
           const blocks = groups.map(([server, group]) =>
             [
               `SERVER: ${server} (${plural(group.appCount, 'app')})`,
-              ...reasonsOf(group).map((r) => `unknown: ${r}`),
+              ...reasonsOf(group).map((r) => `unknown: ${printable(r)}`),
               opts.status ? statusTable(group) : localTable(group),
             ].join('\n'),
           );

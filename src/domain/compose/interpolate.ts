@@ -23,6 +23,15 @@ const PATTERN = new RegExp(`\\$(?:(\\$)|(${SUBST})|\\{(${SUBST})\\}|())`, 'gi');
 
 class TemplateError extends Error {}
 
+/** Interpolated text of one compose file beyond which it is refused (`${A}${A}` doubling). */
+export const MAX_INTERPOLATED_CHARS = 32 * 1024 * 1024;
+
+class TooLargeError extends Error {
+  constructor() {
+    super(`interpolation produces more than ${MAX_INTERPOLATED_CHARS / 1024 / 1024} MiB of text`);
+  }
+}
+
 /**
  * Expand one string; throws TemplateError with docker's wording for bad templates.
  *
@@ -30,8 +39,9 @@ class TemplateError extends Error {}
  * expands overwrites it, so `$-${A}` or `${A?msg}${B}` end without an error (the bad part just
  * becomes empty). Users' recipes depend on whatever docker does, so this does the same.
  */
-export function substitute(template: string, lookup: Lookup): string {
+export function substitute(template: string, lookup: Lookup, limit = MAX_INTERPOLATED_CHARS): string {
   let failure: TemplateError | undefined;
+  let size = template.length;
   const result = template.replace(PATTERN, (...m: unknown[]) => {
     const [escaped, named, braced] = m.slice(1, 4) as (string | undefined)[];
     if (escaped) return escaped;
@@ -42,6 +52,9 @@ export function substitute(template: string, lookup: Lookup): string {
     }
     const r = expand(expr, lookup);
     failure = r.error;
+    size += r.value.length;
+    // Checked as it grows: the whole string could exceed what a JS string can hold.
+    if (size > limit) throw new TooLargeError();
     return r.value;
   });
   if (failure) throw failure;
@@ -88,7 +101,12 @@ type Cast = (value: string) => YamlValue;
 const toInt: Cast = (v) => {
   if (!/^[+-]?\d+$/.test(v))
     throw new TemplateError(`failed to cast to expected type: invalid integer ${JSON.stringify(v)}`);
-  return Number.parseInt(v, 10);
+  const n = Number.parseInt(v, 10);
+  if (!Number.isSafeInteger(n))
+    throw new TemplateError(
+      `failed to cast to expected type: the integer ${v} is too large to be represented exactly`,
+    );
+  return n;
 };
 const toFloat: Cast = (v) => {
   const n = Number(v);
@@ -146,14 +164,16 @@ function castFor(pattern: string[]): Cast | undefined {
 
 /** Interpolate every string of one compose file, as docker does before validating it. */
 export function interpolateConfig(config: YamlMap, lookup: Lookup): YamlMap {
+  let budget = MAX_INTERPOLATED_CHARS;
   const walk = (value: YamlValue, path: YamlPath, pattern: string[]): YamlValue => {
     if (typeof value === 'string') {
       let out: string;
       try {
-        out = substitute(value, lookup);
+        out = substitute(value, lookup, budget);
       } catch (err) {
         throw wrap(err, path, value);
       }
+      budget -= out.length;
       if (out === value) return value;
       const cast = castFor(pattern);
       if (!cast) return out;
@@ -178,6 +198,8 @@ export function interpolateConfig(config: YamlMap, lookup: Lookup): YamlMap {
 function wrap(err: unknown, path: YamlPath, template: string): InterpolationError {
   const dotted = path.map(String).join('.');
   const msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof TooLargeError)
+    return new InterpolationError(`error while interpolating ${dotted}: ${msg}`, path, template);
   if (msg.startsWith('failed to cast'))
     return new InterpolationError(`error while interpolating ${dotted}: ${msg}`, path, template);
   return new InterpolationError(

@@ -2,14 +2,14 @@ import { expandEscapes, expandVariables, type VarLookup } from './expand.js';
 import type { AssignmentNode } from './nodes.js';
 
 /** The value of one assignment, `$NAME` resolved through lookup. */
-export function decodeValue(node: AssignmentNode, lookup: VarLookup): string {
+export function decodeValue(node: AssignmentNode, lookup: VarLookup, limit?: number): string {
   switch (node.quote) {
     case 'none':
-      return expandVariables(node.raw, lookup);
+      return expandVariables(node.raw, lookup, limit);
     case 'single':
       return quotedBody(node.raw, "'");
     case 'double':
-      return expandVariables(expandEscapes(quotedBody(node.raw, '"')), lookup);
+      return expandVariables(expandEscapes(quotedBody(node.raw, '"')), lookup, limit);
   }
 }
 

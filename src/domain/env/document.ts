@@ -1,7 +1,7 @@
 import { isUserError, UserError } from '../../errors.js';
 import { decodeValue } from './decode.js';
 import { encodeCandidates } from './encode.js';
-import type { VarLookup } from './expand.js';
+import { ExpansionTooLarge, type VarLookup } from './expand.js';
 import { type AssignmentNode, type EnvNode, nodeText, type QuoteStyle } from './nodes.js';
 import { parseNodes } from './parse.js';
 import { isValidKey, type LineEnding } from './syntax.js';
@@ -18,6 +18,9 @@ export interface EnvEntry {
   /** Parsed from the inline comment (`# length=32 charset=special`); {} when there is none. */
   readonly modifiers: Readonly<Record<string, string>>;
 }
+
+/** All values of one env file, `$NAME`s expanded, beyond which it is refused. */
+export const MAX_EXPANDED_CHARS = 16 * 1024 * 1024;
 
 /** Parse an app env file or a recipe .env.sample; `file` is only used in error messages. */
 export function parseEnv(text: string, file: string): EnvDocument {
@@ -55,8 +58,28 @@ export class EnvDocument {
     const seen = new Map<string, string>();
     const lookup: VarLookup = (name) =>
       seen.get(name) ?? (Object.hasOwn(outside, name) ? outside[name]! : '');
+    let budget = MAX_EXPANDED_CHARS;
+    let line = 1;
     for (const node of this.nodes) {
-      if (node.kind === 'assignment') seen.set(node.key, decodeValue(node, lookup));
+      if (node.kind === 'assignment') {
+        let value: string;
+        try {
+          value = decodeValue(node, lookup, budget);
+        } catch (err) {
+          if (!(err instanceof ExpansionTooLarge)) throw err;
+          throw new UserError(
+            `The value of ${node.key}: expanding $variables makes the file's values larger than ${MAX_EXPANDED_CHARS / 1024 / 1024} MiB`,
+            {
+              where: `${this.file}:${line}`,
+              hint: 'Each $VAR copies a whole value; a chain of lines that repeat $VARs grows without bound. Write the value out instead.',
+              code: 'env_expansion_too_large',
+            },
+          );
+        }
+        budget -= value.length;
+        seen.set(node.key, value);
+      }
+      line += countLineFeeds(nodeText(node));
     }
     return Object.fromEntries(seen);
   }

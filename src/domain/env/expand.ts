@@ -20,7 +20,8 @@ export function expandEscapes(text: string): string {
  * variables: `$lower` stays as written. There is no `${NAME:-default}`: `${A:-x}` gives the
  * value of A followed by `:-x}`. The braces are each optional (`${A` and `$A}` both expand).
  */
-export function expandVariables(text: string, lookup: VarLookup): string {
+export function expandVariables(text: string, lookup: VarLookup, limit = Number.POSITIVE_INFINITY): string {
+  let size = text.length;
   return text.replace(
     /(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g,
     (
@@ -31,8 +32,22 @@ export function expandVariables(text: string, lookup: VarLookup): string {
       name: string | undefined,
     ) => {
       if (backslash !== undefined) return match.slice(1);
-      if (name !== undefined && name !== '') return lookup(name);
+      if (name !== undefined && name !== '') {
+        const value = lookup(name);
+        size += value.length;
+        // Checked as it grows: `B=$A$A`, `C=$B$B`, ... doubles with every line.
+        if (size > limit) throw new ExpansionTooLarge(limit);
+        return value;
+      }
       return match;
     },
   );
+}
+
+/** `$NAME` expansion would make the values larger than the caller's limit. */
+export class ExpansionTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`expanding $variables makes the values larger than ${Math.round(limit / 1024 / 1024)} MiB`);
+    this.name = 'ExpansionTooLarge';
+  }
 }

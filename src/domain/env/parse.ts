@@ -48,11 +48,43 @@ export function parseNodes(text: string, file: string): EnvNode[] {
       i++;
     } else {
       const { node, next } = parseAssignment(lines, i, start, file);
+      checkControls(node, i, file);
       nodes.push(node);
       i = next;
+      continue;
     }
+    if (line.content.includes('\0')) throw controlError(file, i - 1, '\0', 'a comment');
   }
   return nodes;
+}
+
+// Tab, line feed and carriage return have meanings in the format; no other C0 control or
+// DEL belongs in a value, and one printed to a terminal could drive it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+function checkControls(node: AssignmentNode, index: number, file: string): void {
+  const bad = CONTROL.exec(node.raw) ?? CONTROL.exec(node.trail);
+  if (!bad) return;
+  const inRaw = CONTROL.test(node.raw);
+  const text = inRaw ? node.raw : node.trail;
+  const before = text.slice(0, bad.index);
+  const line = index + (inRaw ? before.split('\n').length - 1 : node.raw.split('\n').length - 1);
+  throw controlError(
+    file,
+    line,
+    bad[0],
+    inRaw ? `the value of ${node.key}` : `the comment after ${node.key}`,
+  );
+}
+
+function controlError(file: string, index: number, ch: string, what: string): UserError {
+  const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return new UserError(`A control character (${code}) in ${what}`, {
+    where: `${file}:${index + 1}`,
+    hint: 'Remove the character; env values are text, and control characters other than tab are not allowed.',
+    code: 'env_control_character',
+  });
 }
 
 /**

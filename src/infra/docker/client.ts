@@ -36,7 +36,14 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** What a 2xx body must be: JSON (default; 'array'/'object' also check the top level) or text. */
+  expect?: 'json' | 'array' | 'object' | 'text';
 }
+
+/** Replies larger than this are refused: the largest real ones (service lists) are a few MiB. */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+/** One line of the event stream; real events are well under a KiB. */
+const MAX_EVENT_LINE = 1024 * 1024;
 
 /**
  * The Engine API refused a request (HTTP 4xx), with Docker's own message: the request was
@@ -106,10 +113,38 @@ export class DockerClient {
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.send(method, path, opts);
-    const text = await readBody(res);
+    const operation = `${method} ${path}`;
+    const text = await readBody(res, MAX_REPLY_BYTES).catch((err: unknown) => {
+      throw err instanceof ReplyTooLarge ? this.malformed(operation, err.message) : err;
+    });
     if (!text) return undefined as T;
-    if ((res.headers['content-type'] ?? '').includes('json')) return JSON.parse(text) as T;
-    return text as T;
+    const expect = opts.expect ?? 'json';
+    if (expect === 'text') return text as T;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      const type = res.headers['content-type'] ?? 'no content type';
+      throw this.malformed(operation, `not JSON (${type}): ${preview(text)}`);
+    }
+    const isObject = parsed !== null && typeof parsed === 'object';
+    if (expect === 'array' && !Array.isArray(parsed))
+      throw this.malformed(operation, `expected a list, got ${preview(text)}`);
+    if (expect === 'object' && (!isObject || Array.isArray(parsed)))
+      throw this.malformed(operation, `expected an object, got ${preview(text)}`);
+    return parsed as T;
+  }
+
+  /** A 2xx reply abra cannot read: the engine (or something posing as it) is not speaking the API. */
+  private malformed(operation: string, detail: string): RemoteError {
+    return new RemoteError(
+      this.server,
+      `The Docker engine sent an unreadable reply to ${operation}: ${detail}`,
+      {
+        hint: 'Check that DOCKER_HOST (or the server) points at a Docker engine and not a proxy or web server, e.g. with `docker -H <host> version`.',
+        code: 'docker_reply_malformed',
+      },
+    );
   }
 
   /** Open a request and hand back the live response (events, logs). Caller consumes it. */
@@ -221,19 +256,19 @@ export class DockerClient {
   // --- typed endpoints --------------------------------------------------------------------
 
   async ping(): Promise<void> {
-    await this.request<string>('GET', '/_ping');
+    await this.request<string>('GET', '/_ping', { expect: 'text' });
   }
 
   version(): Promise<SystemVersion> {
-    return this.request<SystemVersion>('GET', '/version');
+    return this.request<SystemVersion>('GET', '/version', { expect: 'object' });
   }
 
   info(): Promise<SystemInfo> {
-    return this.request<SystemInfo>('GET', '/info');
+    return this.request<SystemInfo>('GET', '/info', { expect: 'object' });
   }
 
   listNetworks(filters?: Filters): Promise<NetworkSummary[]> {
-    return this.request<NetworkSummary[]>('GET', '/networks', { query: { filters } });
+    return this.request<NetworkSummary[]>('GET', '/networks', { query: { filters }, expect: 'array' });
   }
 
   listServices(filters?: Filters, status = false): Promise<ServiceSummary[]> {
@@ -243,17 +278,20 @@ export class DockerClient {
   }
 
   listTasks(filters?: Filters): Promise<TaskSummary[]> {
-    return this.request<TaskSummary[]>('GET', '/tasks', { query: { filters } });
+    return this.request<TaskSummary[]>('GET', '/tasks', { query: { filters }, expect: 'array' });
   }
 
   // --- swarm objects ------------------------------------------------------------------------
 
   services(filters?: Filters, status = false): Promise<Service[]> {
-    return this.request<Service[]>('GET', '/services', { query: { filters, status: status || undefined } });
+    return this.request<Service[]>('GET', '/services', {
+      query: { filters, status: status || undefined },
+      expect: 'array',
+    });
   }
 
   inspectService(id: string): Promise<Service> {
-    return this.request<Service>('GET', `/services/${encodeURIComponent(id)}`);
+    return this.request<Service>('GET', `/services/${encodeURIComponent(id)}`, { expect: 'object' });
   }
 
   /** No registry auth and no digest pinning: images are used as named (offline servers work). */
@@ -278,11 +316,11 @@ export class DockerClient {
   }
 
   tasks(filters?: Filters): Promise<Task[]> {
-    return this.request<Task[]>('GET', '/tasks', { query: { filters } });
+    return this.request<Task[]>('GET', '/tasks', { query: { filters }, expect: 'array' });
   }
 
   networks(filters?: Filters): Promise<Network[]> {
-    return this.request<Network[]>('GET', '/networks', { query: { filters } });
+    return this.request<Network[]>('GET', '/networks', { query: { filters }, expect: 'array' });
   }
 
   createNetwork(spec: NetworkCreate): Promise<{ Id: string; Warning?: string }> {
@@ -294,7 +332,7 @@ export class DockerClient {
   }
 
   secrets(filters?: Filters): Promise<SwarmObject[]> {
-    return this.request<SwarmObject[]>('GET', '/secrets', { query: { filters } });
+    return this.request<SwarmObject[]>('GET', '/secrets', { query: { filters }, expect: 'array' });
   }
 
   createSecret(spec: SwarmObjectSpec): Promise<{ ID: string }> {
@@ -306,7 +344,7 @@ export class DockerClient {
   }
 
   configs(filters?: Filters): Promise<SwarmObject[]> {
-    return this.request<SwarmObject[]>('GET', '/configs', { query: { filters } });
+    return this.request<SwarmObject[]>('GET', '/configs', { query: { filters }, expect: 'array' });
   }
 
   createConfig(spec: SwarmObjectSpec): Promise<{ ID: string }> {
@@ -323,7 +361,10 @@ export class DockerClient {
   }
 
   async volumes(filters?: Filters): Promise<Volume[]> {
-    const res = await this.request<{ Volumes: Volume[] | null }>('GET', '/volumes', { query: { filters } });
+    const res = await this.request<{ Volumes: Volume[] | null }>('GET', '/volumes', {
+      query: { filters },
+      expect: 'object',
+    });
     return res.Volumes ?? [];
   }
 
@@ -344,6 +385,18 @@ export class DockerClient {
     }
   }
 
+  private eventOf(line: string): DockerEvent {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw this.malformed('GET /events', `an event that is not JSON: ${preview(line)}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw this.malformed('GET /events', `an event that is not an object: ${preview(line)}`);
+    return parsed as DockerEvent;
+  }
+
   /**
    * The engine's event stream as parsed JSON objects; ends when `signal` aborts. Service
    * events are cluster-wide on a manager, container events only local (see docs/dockerlab.md).
@@ -362,9 +415,11 @@ export class DockerClient {
         while (nl >= 0) {
           const line = buf.slice(0, nl).trim();
           buf = buf.slice(nl + 1);
-          if (line) yield JSON.parse(line) as DockerEvent;
+          if (line) yield this.eventOf(line);
           nl = buf.indexOf('\n');
         }
+        if (buf.length > MAX_EVENT_LINE)
+          throw this.malformed('GET /events', 'an event line longer than 1 MiB');
       }
     } catch (err) {
       if (!opts.signal?.aborted) throw err;
@@ -452,13 +507,30 @@ function encodeQuery(query: RequestOptions['query']): string {
   return s ? `?${s}` : '';
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
+class ReplyTooLarge extends Error {}
+
+function readBody(res: IncomingMessage, max = MAX_REPLY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        res.destroy();
+        reject(new ReplyTooLarge(`a reply larger than ${Math.round(max / 1024 / 1024)} MiB`));
+        return;
+      }
+      chunks.push(c);
+    });
     res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.once('error', reject);
   });
+}
+
+/** The start of a reply for a message: one line, printable, short. */
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(flat.length > 80 ? `${flat.slice(0, 77)}...` : flat);
 }
 
 function apiMessage(text: string): string {
@@ -468,5 +540,7 @@ function apiMessage(text: string): string {
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text.trim() || 'no message';
+  // An error page from a proxy is HTML over many lines: one line of it is enough.
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return (flat.length > 200 ? `${flat.slice(0, 197)}...` : flat) || 'no message';
 }

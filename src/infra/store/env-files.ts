@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { errnoCode, UserError } from '../../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { AbraPaths } from './paths.js';
 import { readdirIfExists, readFailure, statIfExists } from './read.js';
+import { readTextFile } from './read-file.js';
 
 /** An app env file found under servers/: the file stem is the app name (its domain). */
 export interface AppEnvFile {
@@ -17,8 +17,9 @@ export interface AppEnvFile {
 export async function readEnvFile(path: string): Promise<EnvDocument> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextFile(path);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw unreadable(path, err);
   }
   return parseEnv(text, path);

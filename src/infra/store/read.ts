@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import { errnoCode, UserError } from '../../errors.js';
+import { type ReadTextOptions, readTextFile } from './read-file.js';
 
 // "Not found" is often a normal answer (no abra.sh, no audit log yet); every other failure
 // to read is something the operator must hear about. Treating EISDIR or ELOOP as "missing"
@@ -94,10 +95,16 @@ function absentOrThrowSync(path: string, err: unknown, what: string): undefined 
 }
 
 /** The file's text, or undefined when nothing is there; any other failure is a UserError. */
-export async function readIfExists(path: string, what = 'The file'): Promise<string | undefined> {
+export async function readIfExists(
+  path: string,
+  what = 'The file',
+  opts: ReadTextOptions = {},
+): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    // Bounded, and never from a FIFO or device (which would hang or never end).
+    return await readTextFile(path, opts);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     return absentOrThrow(path, err, what);
   }
 }

@@ -84,5 +84,5 @@ export async function loadRecipeCompose(
 
 /** A working-tree file: undefined when missing, any other failure says what it is. */
 export function readOptional(path: string): Promise<string | undefined> {
-  return readIfExists(path, 'The recipe file');
+  return readIfExists(path, 'The recipe file', { strictUtf8: true });
 }
