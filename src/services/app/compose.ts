@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';
@@ -28,7 +28,7 @@ export async function appCompose(
   const found = await findApp(opts.app, deps.paths);
   const env = await readEnvFile(found.path);
   const ref = recipeOf(env.values(), found.path);
-  const recipeDir = join(deps.paths.recipes, ref.name);
+  const recipeDir = recipeDirOf(deps.paths, ref.name);
   const git = new GitClient({ env: deps.env, debug: deps.io.debug });
   if (!(await git.isRepo(recipeDir))) {
     throw new UserError(`Recipe "${ref.name}" of app ${opts.app} is not fetched`, {

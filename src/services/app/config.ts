@@ -8,6 +8,7 @@ import { recipeOf } from '../../domain/env/recipe.js';
 import { isUserError, UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';
 
@@ -138,7 +139,7 @@ async function checkEditedEnv(
         code: 'compose_file_invalid',
       }),
     );
-  const recipeDir = join(deps.paths.recipes, ref.name);
+  const recipeDir = recipeDirOf(deps.paths, ref.name);
   const git = new GitClient({ env: deps.env, debug: deps.io.debug });
   if (!(await git.isRepo(recipeDir)))
     return [

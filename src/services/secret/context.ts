@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { stackNameOf } from '../../domain/compose/app-env.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
@@ -7,6 +6,7 @@ import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
 import { UserError } from '../../errors.js';
 import { GitClient } from '../../infra/git/client.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import { findApp } from '../app/find-app.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
@@ -57,7 +57,7 @@ export async function loadAppSecrets(app: string, deps: SecretDeps): Promise<App
   const found = await findApp(app, deps.paths);
   const env = await readEnvFile(found.path);
   const ref = recipeOf(env.values(), found.path);
-  const recipeDir = join(deps.paths.recipes, ref.name);
+  const recipeDir = recipeDirOf(deps.paths, ref.name);
   const git = new GitClient({ env: deps.env, debug: deps.io.debug });
   if (!(await git.isRepo(recipeDir)))
     throw new UserError(`Recipe "${ref.name}" of app ${app} is not fetched, so its secrets are unknown`, {
@@ -120,7 +120,7 @@ export async function specAtVersion(
       code: 'secret_version_invalid',
     });
   const env = ctx.env.set(spec.envKey, version);
-  const recipeDir = join(deps.paths.recipes, ctx.recipe);
+  const recipeDir = recipeDirOf(deps.paths, ctx.recipe);
   const rev = ctx.source === 'working tree' ? undefined : ctx.source;
   const again = (await secretSpecsFor({ recipeDir, rev }, env, ctx.app, deps)).find(
     (s) => s.name === spec.name,
