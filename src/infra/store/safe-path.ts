@@ -1,7 +1,6 @@
-import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { segmentProblem, shownName } from '../../domain/names/segment.js';
-import { errnoCode, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 
 /** What a name is, for the message and code of its rejection. */
 export interface NameKind {
@@ -37,27 +36,4 @@ export function childPath(root: string, name: string, kind: NameKind): string {
 export function isWithin(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${'/'}`));
-}
-
-/**
- * True when `path`, with every symlink resolved, is below `root` (also resolved). A path that
- * does not exist yet is judged by its nearest existing ancestor.
- */
-export async function isRealWithin(root: string, path: string): Promise<boolean> {
-  const realRoot = await realpath(root);
-  let probe = resolve(path);
-  let rest = '';
-  for (;;) {
-    try {
-      const real = await realpath(probe);
-      return isWithin(realRoot, rest === '' ? real : join(real, rest));
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-      const parent = dirname(probe);
-      if (parent === probe) return false;
-      rest = rest === '' ? relative(parent, probe) : join(relative(parent, probe), rest);
-      probe = parent;
-    }
-  }
 }
