@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { isUserError } from '../../src/errors.js';
 import { GitClient } from '../../src/infra/git/client.js';
 import { readRecipeObjectFile } from '../../src/services/compose/object-files.js';
+import { findLinksOut } from '../../src/services/recipe/lint-sources.js';
 
 const GIT_ENV = {
   ...process.env,
@@ -107,6 +108,20 @@ describe('readRecipeObjectFile', () => {
       assert.equal((await read(join(dir, 'nginx.conf'), undefined)).toString(), 'changed\n');
     } finally {
       writeFileSync(join(dir, 'nginx.conf'), 'server {}\n');
+    }
+  });
+
+  it('lint facts: the symlinks that lead out of the recipe (dangling ones too), not those inside', async () => {
+    symlinkSync('../../gone', join(dir, 'conf', 'dangling-out'));
+    try {
+      assert.deepEqual(await findLinksOut(dir), [
+        'abs-link.conf',
+        'conf/dangling-out',
+        'linkdir',
+        'rel-link.conf',
+      ]);
+    } finally {
+      rmSync(join(dir, 'conf', 'dangling-out'));
     }
   });
 

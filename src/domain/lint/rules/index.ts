@@ -1,6 +1,7 @@
 import type { LintRule } from '../types.js';
 import { appService, composeVersion, healthchecks, traefikEnabled } from './compose.js';
 import { composeVarsDeclared, sampleKeysUsed, versionLabel } from './env.js';
+import { objectFilesInside } from './files.js';
 import { imagesPresent, imagesTagged, noUnstableTags, semverLikeTags } from './images.js';
 import { composeFileNamesExist, composeLoads } from './loading.js';
 import {
@@ -53,4 +54,5 @@ export const LINT_RULES: readonly LintRule[] = [
   abraShExportsUsed,
   composeVarsDeclared,
   sampleKeysUsed,
+  objectFilesInside,
 ];
