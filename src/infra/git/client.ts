@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UserError } from '../../errors.js';
+import { isUserError, UserError } from '../../errors.js';
 import { isGitError } from './errors.js';
 import { type GitExecOptions, type GitOutput, runGit, runGitRaw } from './exec.js';
 import {
@@ -35,7 +35,8 @@ export class GitClient {
       const { stdout } = await this.run(['rev-parse', '--show-toplevel'], dir);
       return (await realpath(stdout.trim())) === (await realpath(resolve(dir)));
     } catch (err) {
-      if (isGitError(err)) return false;
+      // A directory that does not exist is not a repository either (a recipe not fetched).
+      if (isGitError(err) || (isUserError(err) && err.code === 'git_cwd_missing')) return false;
       throw err;
     }
   }

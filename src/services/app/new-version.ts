@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decodeLossless } from '../../domain/env/bytes.js';
 import { errnoCode, UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
 import { versionTags } from '../recipe/tags.js';
@@ -81,7 +82,7 @@ export async function readSample(
   dir: string,
   recipe: string,
   source: NewAppSource,
-  git: Pick<GitClient, 'showFile'>,
+  git: Pick<GitClient, 'showFileBytes'>,
 ): Promise<string> {
   const missing = (where: string) =>
     new UserError(`Recipe ${recipe} has no .env.sample (${source.label}), so no app can be made from it`, {
@@ -90,12 +91,13 @@ export async function readSample(
       code: 'recipe_no_env_sample',
     });
   if (source.rev !== undefined) {
-    const text = await git.showFile(dir, source.rev, ENV_SAMPLE);
-    if (text === undefined) throw missing(`${dir} (${source.rev}:${ENV_SAMPLE})`);
-    return text;
+    // Lossless text: a Latin-1 sample reaches the app env with its bytes unchanged.
+    const bytes = await git.showFileBytes(dir, source.rev, ENV_SAMPLE);
+    if (bytes === undefined) throw missing(`${dir} (${source.rev}:${ENV_SAMPLE})`);
+    return decodeLossless(bytes);
   }
   try {
-    return await readFile(join(dir, ENV_SAMPLE), 'utf8');
+    return decodeLossless(await readFile(join(dir, ENV_SAMPLE)));
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw missing(join(dir, ENV_SAMPLE));
     throw err;
