@@ -14,7 +14,7 @@ export interface NameKind {
 
 /** Throw a UserError when `name` is not one usable path segment (or breaks `kind.problem`). */
 export function checkName(name: string, kind: NameKind): void {
-  const problem = segmentProblem(name) ?? kind.problem?.(name);
+  const problem = kind.problem?.(name) ?? segmentProblem(name);
   if (problem === undefined) return;
   throw new UserError(`"${shownName(name)}" is not a valid ${kind.what} name: ${problem}`, {
     hint: kind.hint,
