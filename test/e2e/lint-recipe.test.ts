@@ -102,7 +102,7 @@ describe('abra recipe lint', () => {
     assert.equal(res.code, 0, res.stderr);
     const json = JSON.parse(res.stdout) as LintJson;
     assert.equal(json.ok, true);
-    assert.equal(json.rules.length, 31);
+    assert.equal(json.rules.length, 32);
     assert.deepEqual(rule(json, 'R006'), {
       ...rule(json, 'R006'),
       satisfied: true,

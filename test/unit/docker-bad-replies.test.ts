@@ -83,7 +83,8 @@ const CASES: { name: string; reply: Reply; call: (c: DockerClient) => Promise<un
       name: 'an HTML error page',
       reply: { status: 502, type: 'text/html', body: HTML },
       call: (c) => c.version(),
-      message: /^The Docker engine on fake answered 502 to GET \/version: <html> <head><title>502 Bad Gateway/,
+      message:
+        /^The Docker engine on fake answered 502 to GET \/version: <html> <head><title>502 Bad Gateway/,
     },
     {
       name: 'a huge reply',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../src/infra/git/errors.js';
-import { parseCatFileBatch, parseStatus, parseTagRefs } from '../../src/infra/git/parse.js';
+import { parseCatFileBatch, parseLsTree, parseStatus, parseTagRefs } from '../../src/infra/git/parse.js';
 
 describe('git output parsers', () => {
   it('parseTagRefs: annotated tags peel to their commit, lightweight ones are the commit', () => {
@@ -55,5 +55,18 @@ describe('git output parsers', () => {
       ['fatal: something else', 'other'],
     ];
     for (const [stderr, kind] of cases) assert.equal(classify(stderr), kind, stderr);
+  });
+});
+
+describe('parseLsTree', () => {
+  it('reads modes, types and names (tabs and newlines in names kept)', () => {
+    const out =
+      '100644 blob aaaa\tnginx.conf\x00120000 blob bbbb\tlink\x00040000 tree cccc\tconf\x00100644 blob dddd\ta\tb\nc\x00';
+    assert.deepEqual(parseLsTree(out), [
+      { mode: '100644', type: 'blob', object: 'aaaa', name: 'nginx.conf' },
+      { mode: '120000', type: 'blob', object: 'bbbb', name: 'link' },
+      { mode: '040000', type: 'tree', object: 'cccc', name: 'conf' },
+      { mode: '100644', type: 'blob', object: 'dddd', name: 'a\tb\nc' },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { LINT_RULES } from '../../src/domain/lint/rules/index.js';
 import { edit, findings, GOOD, lint, result, without } from './lint-helpers.js';
 
 describe('lint: the reference recipe', () => {
-  it('satisfies every rule, none skipped, ids R001-R015 then A001-A016', () => {
+  it('satisfies every rule, none skipped, ids R001-R015 then A001-A017', () => {
     const report = lint(GOOD);
     const failed = report.results.filter((r) => !r.satisfied || r.skipped);
     assert.deepEqual(failed, []);
@@ -13,7 +13,7 @@ describe('lint: the reference recipe', () => {
     const ids = LINT_RULES.map((r) => r.id);
     assert.deepEqual(ids, [
       ...Array.from({ length: 15 }, (_, i) => `R${String(i + 1).padStart(3, '0')}`),
-      ...Array.from({ length: 16 }, (_, i) => `A${String(i + 1).padStart(3, '0')}`),
+      ...Array.from({ length: 17 }, (_, i) => `A${String(i + 1).padStart(3, '0')}`),
     ]);
   });
 

@@ -323,3 +323,34 @@ describe('A013 abra.sh exports used', () => {
     );
   });
 });
+
+describe('A017 config and secret files inside the recipe', () => {
+  it('accepts files inside the recipe', () => {
+    assert.deepEqual(findings(GOOD, 'A017'), []);
+  });
+
+  it('flags an absolute path and a ../ path, naming the entry and its line', () => {
+    const abs = edit(GOOD, 'compose.yml', 'file: nginx.conf', 'file: /etc/passwd');
+    assert.deepEqual(findings(abs, 'A017'), [
+      { message: 'config nginx_conf: file /etc/passwd is outside the recipe', file: 'compose.yml', line: 43 },
+    ]);
+    const up = edit(GOOD, 'compose.yml', 'file: nginx.conf', 'file: ../../.ssh/id_ed25519');
+    assert.match(
+      findings(up, 'A017')[0]?.message ?? '',
+      /^config nginx_conf: file \/\.ssh\/id_ed25519 is outside/,
+    );
+  });
+
+  it('flags a file reached through a symlink that leads out', () => {
+    const linked = edit(GOOD, 'compose.yml', 'file: nginx.conf', 'file: conf/nginx.conf');
+    assert.deepEqual(findings(linked, 'A017', { linksOut: ['conf'] }), [
+      {
+        message:
+          'config nginx_conf: file conf/nginx.conf goes through the symlink conf, which leads out of the recipe',
+        file: 'compose.yml',
+        line: 43,
+      },
+    ]);
+    assert.deepEqual(findings(linked, 'A017', { linksOut: ['con'] }), [], 'a name prefix is not a parent');
+  });
+});

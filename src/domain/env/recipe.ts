@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { relativePathProblem, segmentProblem, shownName } from '../names/segment.js';
 import type { EnvDocument } from './document.js';
 
 /** Which recipe (and recorded version) an app env file names. */
@@ -31,9 +32,17 @@ export function recipeOf(values: Readonly<Record<string, string>>, where?: strin
   const parts = value.split(':');
   const name = parts[0]!;
   if (name === '' || parts.length > 2)
-    throw new UserError(`${key}=${value} is not a recipe name with an optional :version`, {
+    throw new UserError(`${key}=${shownName(value)} is not a recipe name with an optional :version`, {
       where,
       hint: `Write ${key}=<recipe> or ${key}=<recipe>:<version>, e.g. ${key}=wordpress:2.0.1+6.5.3 (a git path has no scheme: mygit.org/org/recipe).`,
+      code: 'env_recipe_invalid',
+    });
+  // The name becomes recipes/<name>: `../x` or `/x` would load a repository from anywhere.
+  const problem = name.includes('/') ? relativePathProblem(name) : segmentProblem(name);
+  if (problem !== undefined)
+    throw new UserError(`${key}=${shownName(value)} does not name a recipe: ${problem}`, {
+      where,
+      hint: `Write ${key}=<recipe> or ${key}=<recipe>:<version> with a recipe name such as wordpress (a git path has no scheme: mygit.org/org/recipe).`,
       code: 'env_recipe_invalid',
     });
   let version = parts[1];

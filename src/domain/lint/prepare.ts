@@ -30,6 +30,8 @@ export interface RecipeSources {
   tags: TagFact[];
   catalogue: CatalogueFacts;
   repo: RepoFacts;
+  /** Recipe-relative paths of symlinks whose target is outside the recipe. */
+  linksOut?: readonly string[];
 }
 
 /**
@@ -53,6 +55,8 @@ export function prepareLintInput(src: RecipeSources, validator?: ComposeSchemaVa
   );
   return {
     recipe: src.recipe,
+    dir: src.dir,
+    linksOut: src.linksOut ?? [],
     composeFiles,
     composeFileRefs: refs,
     variants,

@@ -104,6 +104,10 @@ export type RepoFacts =
 /** Everything the rules look at; built without I/O by prepareLintInput. */
 export interface LintInput {
   recipe: string;
+  /** The recipe directory: `file:` paths the loader resolved are judged against it. */
+  dir: string;
+  /** Recipe-relative paths of symlinks that lead out of the recipe. */
+  linksOut: readonly string[];
   /** Every compose file found, compose.yml first. */
   composeFiles: ComposeFile[];
   composeFileRefs: ComposeFileRef[];

@@ -1,9 +1,17 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UserError } from '../../errors.js';
+import { isUserError, UserError } from '../../errors.js';
 import { isGitError } from './errors.js';
 import { type GitExecOptions, type GitOutput, runGit, runGitRaw } from './exec.js';
-import { parseCatFileBatch, parseStatus, parseTagRefs, type StatusEntry, type TagRef } from './parse.js';
+import {
+  parseCatFileBatchBytes,
+  parseLsTree,
+  parseStatus,
+  parseTagRefs,
+  type StatusEntry,
+  type TagRef,
+  type TreeEntry,
+} from './parse.js';
 
 export interface GitIdentity {
   name: string;
@@ -27,7 +35,8 @@ export class GitClient {
       const { stdout } = await this.run(['rev-parse', '--show-toplevel'], dir);
       return (await realpath(stdout.trim())) === (await realpath(resolve(dir)));
     } catch (err) {
-      if (isGitError(err)) return false;
+      // A directory that does not exist is not a repository either (a recipe not fetched).
+      if (isGitError(err) || (isUserError(err) && err.code === 'git_cwd_missing')) return false;
       throw err;
     }
   }
@@ -122,14 +131,49 @@ export class GitClient {
    * reads compose.yml at every tag. Entries are undefined where the file does not exist.
    */
   async readFiles(dir: string, wanted: { rev: string; path: string }[]): Promise<(string | undefined)[]> {
+    return (await this.readFilesBytes(dir, wanted)).map((b) => b?.toString('utf8'));
+  }
+
+  /** A file's bytes at a revision, exactly as committed (binary configs and secrets). */
+  async showFileBytes(dir: string, rev: string, path: string): Promise<Buffer | undefined> {
+    const [content] = await this.readFilesBytes(dir, [{ rev, path }]);
+    return content;
+  }
+
+  /**
+   * The tree entry of a path at a revision (`ls-tree`): its mode tells a symlink (120000)
+   * from a file (100644/100755). Undefined when the path is not in that tree.
+   */
+  async treeEntry(dir: string, rev: string, path: string): Promise<TreeEntry | undefined> {
+    checkRev(rev);
+    checkPath(path);
+    const slash = path.lastIndexOf('/');
+    // The parent tree as an object (`rev:dir`), listed whole: ls-tree's own path arguments
+    // are patterns, and a file name may hold pattern characters.
+    const parent = `${rev}:${slash === -1 ? '' : path.slice(0, slash)}`;
+    const name = path.slice(slash + 1);
+    try {
+      const { stdout } = await this.run(['ls-tree', '-z', parent], dir);
+      return parseLsTree(stdout).find((e) => e.name === name);
+    } catch (err) {
+      // No such directory at that revision (or it is a file or a link there).
+      if (isGitError(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async readFilesBytes(
+    dir: string,
+    wanted: { rev: string; path: string }[],
+  ): Promise<(Buffer | undefined)[]> {
     if (wanted.length === 0) return [];
     for (const w of wanted) {
       checkRev(w.rev);
-      if (/[\n\0]/.test(w.path)) throw new UserError(`Invalid path "${w.path}"`, { code: 'git_bad_path' });
+      checkPath(w.path);
     }
     const input = wanted.map((w) => `${w.rev}:${w.path.replace(/^\.?\//, '')}\n`).join('');
     const { stdout } = await runGitRaw(['cat-file', '--batch'], dir, input, this.opts);
-    return parseCatFileBatch(stdout, wanted.length);
+    return parseCatFileBatchBytes(stdout, wanted.length);
   }
 
   async init(dir: string, branch: string): Promise<void> {
@@ -155,6 +199,10 @@ export class GitClient {
       throw err;
     }
   }
+}
+
+function checkPath(path: string): void {
+  if (/[\n\0]/.test(path)) throw new UserError(`Invalid path "${path}"`, { code: 'git_bad_path' });
 }
 
 function checkRev(rev: string): void {

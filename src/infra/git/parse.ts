@@ -56,7 +56,12 @@ export function parseStatus(stdout: string): StatusEntry[] {
  * Non-blob objects (a directory at that path) read as undefined.
  */
 export function parseCatFileBatch(out: Buffer, count: number): (string | undefined)[] {
-  const results: (string | undefined)[] = [];
+  return parseCatFileBatchBytes(out, count).map((b) => b?.toString('utf8'));
+}
+
+/** Like parseCatFileBatch, keeping each blob's bytes as they are. */
+export function parseCatFileBatchBytes(out: Buffer, count: number): (Buffer | undefined)[] {
+  const results: (Buffer | undefined)[] = [];
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const nl = out.indexOf(0x0a, pos);
@@ -71,7 +76,28 @@ export function parseCatFileBatch(out: Buffer, count: number): (string | undefin
     const size = Number(m[2]);
     const body = out.subarray(pos, pos + size);
     pos += size + 1;
-    results.push(m[1] === 'blob' ? body.toString('utf8') : undefined);
+    results.push(m[1] === 'blob' ? body : undefined);
   }
   return results;
+}
+
+/** One entry of `git ls-tree -z <tree>`. */
+export interface TreeEntry {
+  /** `100644`, `100755`, `120000` (symlink), `040000` (tree), `160000` (submodule). */
+  mode: string;
+  type: string;
+  object: string;
+  /** The entry's name in its tree. */
+  name: string;
+}
+
+export const SYMLINK_MODE = '120000';
+
+export function parseLsTree(out: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.split('\0')) {
+    const m = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]*)$/.exec(record);
+    if (m) entries.push({ mode: m[1]!, type: m[2]!, object: m[3]!, name: m[4]! });
+  }
+  return entries;
 }

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { decodeLossless, encodeLossless } from '../../domain/env/bytes.js';
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { errnoCode, UserError } from '../../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { AbraPaths } from './paths.js';
 import { readdirIfExists, readFailure, statIfExists } from './read.js';
-import { readTextFile } from './read-file.js';
+import { readBoundedBytes } from './read-file.js';
 
 /** An app env file found under servers/: the file stem is the app name (its domain). */
 export interface AppEnvFile {
@@ -15,19 +16,24 @@ export interface AppEnvFile {
 
 /** Read and parse an env file; a missing or unreadable file is a UserError naming the path. */
 export async function readEnvFile(path: string): Promise<EnvDocument> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readTextFile(path);
+    bytes = await readBoundedBytes(path);
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw unreadable(path, err);
   }
-  return parseEnv(text, path);
+  return parseEnv(decodeLossless(bytes), path);
 }
 
-/** Write an env file atomically, readable by its owner only (it names secret versions). */
-export async function writeEnvFile(path: string, doc: EnvDocument | string): Promise<void> {
-  await writeFileAtomic(path, doc.toString(), 0o600);
+/**
+ * Write an env file atomically, readable by its owner only (it names secret versions). Text
+ * from readEnvFile is written back byte for byte where it was not changed (Latin-1 too);
+ * bytes are written as given.
+ */
+export async function writeEnvFile(path: string, doc: EnvDocument | string | Uint8Array): Promise<void> {
+  const data = doc instanceof Uint8Array ? doc : encodeLossless(doc.toString());
+  await writeFileAtomic(path, data, 0o600);
 }
 
 /**

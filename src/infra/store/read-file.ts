@@ -18,6 +18,12 @@ export interface ReadTextOptions {
  * are, for callers that map them; a directory is reported as EISDIR.
  */
 export async function readTextFile(path: string, opts: ReadTextOptions = {}): Promise<string> {
+  const bytes = await readBoundedBytes(path, opts);
+  return opts.strictUtf8 ? decodeStrict(bytes, path) : bytes.toString('utf8');
+}
+
+/** The bytes of a regular file, at most `maxBytes`, with the same refusals as readTextFile. */
+export async function readBoundedBytes(path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
   const max = opts.maxBytes ?? MAX_TEXT_FILE_BYTES;
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -48,8 +54,7 @@ export async function readTextFile(path: string, opts: ReadTextOptions = {}): Pr
         break;
       }
     }
-    const bytes = buf.subarray(0, filled);
-    return opts.strictUtf8 ? decodeStrict(bytes, path) : bytes.toString('utf8');
+    return buf.subarray(0, filled);
   } finally {
     await fh.close();
   }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { errnoCode, UserError } from '../../errors.js';
-import { type ReadTextOptions, readTextFile } from './read-file.js';
+import { type ReadTextOptions, readBoundedBytes, readTextFile } from './read-file.js';
 
 // "Not found" is often a normal answer (no abra.sh, no audit log yet); every other failure
 // to read is something the operator must hear about. Treating EISDIR or ELOOP as "missing"
@@ -103,6 +103,16 @@ export async function readIfExists(
   try {
     // Bounded, and never from a FIFO or device (which would hang or never end).
     return await readTextFile(path, opts);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    return absentOrThrow(path, err, what);
+  }
+}
+
+/** The file's bytes (bounded, regular files only), or undefined when nothing is there. */
+export async function readBytesIfExists(path: string, what = 'The file'): Promise<Buffer | undefined> {
+  try {
+    return await readBoundedBytes(path);
   } catch (err) {
     if (err instanceof UserError) throw err;
     return absentOrThrow(path, err, what);

@@ -1,10 +1,20 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { shownName } from '../../domain/names/segment.js';
 import { recipeNameProblem } from '../../domain/recipe/name.js';
 import { errnoCode, UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
 import { readdirIfExists, readFailure } from './read.js';
+import { checkName, childPath, isWithin, type NameKind } from './safe-path.js';
+
+/** A recipe name is one directory under recipes/. */
+export const RECIPE_NAME: NameKind = {
+  what: 'recipe',
+  code: 'recipe_name_invalid',
+  hint: 'A recipe name is one path segment of letters, digits, ".", "-" and "_", e.g. `wordpress`. To fetch from elsewhere, pass a git URL.',
+  problem: recipeNameProblem,
+};
 
 /** What is at `recipes/<name>`: nothing, a directory, or something else (a file). */
 export type RecipeDirState = 'absent' | 'dir' | 'not-dir';
@@ -18,8 +28,7 @@ export class RecipeStore {
   }
 
   dirOf(name: string): string {
-    validateRecipeName(name);
-    return join(this.paths.recipes, name);
+    return childPath(this.paths.recipes, name, RECIPE_NAME);
   }
 
   async state(name: string): Promise<RecipeDirState> {
@@ -48,10 +57,25 @@ export class RecipeStore {
 }
 
 export function validateRecipeName(name: string): void {
-  const problem = recipeNameProblem(name);
-  if (problem === undefined) return;
-  throw new UserError(`"${name}" is not a valid recipe name: ${problem}`, {
-    hint: 'A recipe name is one path segment of letters, digits, ".", "-" and "_", e.g. `wordpress`. To fetch from elsewhere, pass a git URL.',
-    code: 'recipe_name_invalid',
-  });
+  checkName(name, RECIPE_NAME);
+}
+
+/**
+ * The directory of the recipe an app env names (RECIPE=/TYPE=). recipeOf has checked the
+ * name (a catalogue name, or a git path of plain segments); this re-checks that the joined
+ * path stays under recipes/, because a path escaping it would be read as a recipe.
+ */
+export function recipeDirOf(paths: AbraPaths, name: string): string {
+  const dir = join(paths.recipes, name);
+  if (
+    name.length === 0 ||
+    name.split('/').some((p) => p === '' || p === '.' || p === '..') ||
+    !isWithin(paths.recipes, dir) ||
+    dir === paths.recipes
+  )
+    throw new UserError(`"${shownName(name)}" is not a recipe under ${paths.recipes}`, {
+      hint: 'Write RECIPE=<recipe>[:<version>] with a recipe name such as `wordpress` in the app env (`abra app config <app>`).',
+      code: 'env_recipe_invalid',
+    });
+  return dir;
 }

@@ -1,8 +1,16 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { segmentProblem } from '../../domain/names/segment.js';
 import { UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
 import { readdirIfExists, statIfExists } from './read.js';
+import { childPath, type NameKind } from './safe-path.js';
+
+/** A server name is one directory under servers/; `.`, `..` and `a/b` would leave it. */
+export const SERVER_NAME: NameKind = {
+  what: 'server',
+  code: 'server_name_invalid',
+  hint: 'A server name is the host name or ~/.ssh/config alias it was added as; see `abra server ls`.',
+};
 
 /** The name Go abra gives the machine it runs on (`abra server add --local`). */
 export const LOCAL_SERVER = 'default';
@@ -19,7 +27,7 @@ export class ServerStore {
   constructor(private readonly paths: AbraPaths) {}
 
   dirOf(name: string): string {
-    return join(this.paths.servers, name);
+    return childPath(this.paths.servers, name, SERVER_NAME);
   }
 
   async exists(name: string): Promise<boolean> {
@@ -36,7 +44,7 @@ export class ServerStore {
     const names = (await readdirIfExists(this.paths.servers, 'The servers directory')) ?? [];
     const entries: ServerEntry[] = [];
     for (const name of names.sort()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || segmentProblem(name) !== undefined) continue;
       if (!(await this.exists(name))) continue;
       entries.push({ name, dir: this.dirOf(name), apps: await this.appsOf(name) });
     }

@@ -3,11 +3,13 @@ import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeFilesOf } from '../../domain/compose/app-env.js';
+import { decodeLossless } from '../../domain/env/bytes.js';
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { isUserError, UserError } from '../../errors.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
 import { readIfExists } from '../../infra/store/read.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import type { Deps } from '../deps.js';
 import { findApp } from './find-app.js';
 
@@ -34,19 +36,20 @@ export async function appConfig(
   const found = await findApp(opts.app, deps.paths);
   // Edit what the link points to, so a symlinked env file stays a symlink.
   const target = await realpath(found.path);
-  const original = await readFile(target, 'utf8');
+  // Bytes, not text: the file goes back exactly as the editor left it (Latin-1 included).
+  const original = await readFile(target);
   const dir = await mkdtemp(join(tmpdir(), 'abra-config-'));
   const copy = join(dir, `${found.app}.env`);
   let keep = false;
   try {
     await writeFile(copy, original, { mode: 0o600 });
     await edit(copy);
-    const edited = await readFile(copy, 'utf8');
+    const edited = await readFile(copy);
     const base = { app: found.app, envFile: found.path };
-    if (edited === original) return { ...base, changed: false, warnings: [] };
+    if (edited.equals(original)) return { ...base, changed: false, warnings: [] };
     keep = true;
-    const warnings = await checkEditedEnv(edited, found.path, copy, deps);
-    if ((await readFile(target, 'utf8')) !== original)
+    const warnings = await checkEditedEnv(decodeLossless(edited), found.path, copy, deps);
+    if (!(await readFile(target)).equals(original))
       throw new UserError(
         `${found.path} changed while you were editing it; it was left as the other writer made it`,
         {
@@ -138,7 +141,7 @@ async function checkEditedEnv(
         code: 'compose_file_invalid',
       }),
     );
-  const recipeDir = join(deps.paths.recipes, ref.name);
+  const recipeDir = recipeDirOf(deps.paths, ref.name);
   const git = deps.git;
   if (!(await git.isRepo(recipeDir)))
     return [

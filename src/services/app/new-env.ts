@@ -1,5 +1,7 @@
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
+import { shownName } from '../../domain/names/segment.js';
 import { UserError } from '../../errors.js';
+import type { NameKind } from '../../infra/store/safe-path.js';
 
 export interface NewAppEnvOptions {
   recipe: string;
@@ -14,9 +16,20 @@ export interface NewAppEnvOptions {
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 
+/** `<domain>.env` must fit in one file name (255 bytes). */
+export const MAX_DOMAIN = 255 - '.env'.length;
+
 export function checkDomain(domain: string): void {
-  if (domain.length > 253 || !DOMAIN.test(domain))
-    throw new UserError(`"${domain}" is not a valid domain`, {
+  if (DOMAIN.test(domain) && domain.length > MAX_DOMAIN)
+    throw new UserError(
+      `The domain is ${domain.length} characters long; its env file name would exceed 255 bytes`,
+      {
+        hint: `Use a domain of at most ${MAX_DOMAIN} characters.`,
+        code: 'domain_invalid',
+      },
+    );
+  if (!DOMAIN.test(domain))
+    throw new UserError(`"${shownName(domain)}" is not a valid domain`, {
       hint: 'An app is named after its domain: letters, digits and "-" in dot-separated labels, e.g. cloud.example.com.',
       code: 'domain_invalid',
     });
@@ -37,3 +50,10 @@ export function newAppEnv(sample: string, opts: NewAppEnvOptions): EnvDocument {
   if (values[key] !== recipe) doc = doc.set(key, recipe);
   return doc;
 }
+
+/** `<domain>.env` under servers/<server>/ (checkDomain has already run). */
+export const APP_ENV_NAME: NameKind = {
+  what: 'app env file',
+  code: 'domain_invalid',
+  hint: 'An app is named after its domain, e.g. cloud.example.com.',
+};

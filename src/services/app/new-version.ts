@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { decodeLossless } from '../../domain/env/bytes.js';
 import { UserError } from '../../errors.js';
 import type { GitClient } from '../../infra/git/client.js';
-import { readRequired } from '../../infra/store/read.js';
+import { readBytesIfExists } from '../../infra/store/read.js';
 import type { Deps } from '../deps.js';
 import { resolveRelease } from '../release/resolve.js';
 
@@ -43,7 +44,7 @@ export async function readSample(
   dir: string,
   recipe: string,
   source: NewAppSource,
-  git: Pick<GitClient, 'showFile'>,
+  git: Pick<GitClient, 'showFileBytes'>,
 ): Promise<string> {
   const missing = (where: string) =>
     new UserError(`Recipe ${recipe} has no .env.sample (${source.label}), so no app can be made from it`, {
@@ -52,10 +53,13 @@ export async function readSample(
       code: 'recipe_no_env_sample',
     });
   if (source.rev !== undefined) {
-    const text = await git.showFile(dir, source.rev, ENV_SAMPLE);
-    if (text === undefined) throw missing(`${dir} (${source.rev}:${ENV_SAMPLE})`);
-    return text;
+    // Lossless text: a Latin-1 sample reaches the app env with its bytes unchanged.
+    const bytes = await git.showFileBytes(dir, source.rev, ENV_SAMPLE);
+    if (bytes === undefined) throw missing(`${dir} (${source.rev}:${ENV_SAMPLE})`);
+    return decodeLossless(bytes);
   }
   const path = join(dir, ENV_SAMPLE);
-  return readRequired(path, () => missing(path), "The recipe's .env.sample");
+  const bytes = await readBytesIfExists(path, "The recipe's .env.sample");
+  if (bytes === undefined) throw missing(path);
+  return decodeLossless(bytes);
 }

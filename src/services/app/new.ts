@@ -5,13 +5,14 @@ import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';
 import { RecipeStore } from '../../infra/store/recipes.js';
+import { childPath } from '../../infra/store/safe-path.js';
 import type { Deps } from '../deps.js';
 import { runOperation } from '../operation/run.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
 import { planAll, type SkippedSecret, store, weakSecretWarnings } from '../secret/generate.js';
 import type { GeneratedValue } from '../secret/values.js';
-import { checkDomain, newAppEnv } from './new-env.js';
+import { APP_ENV_NAME, checkDomain, newAppEnv } from './new-env.js';
 import { newAppSource, readSample } from './new-version.js';
 
 export interface AppNewOptions {
@@ -71,7 +72,7 @@ export async function appNew(
   );
   checkDomain(domain);
   await checkServer(server, deps);
-  const envFile = join(deps.servers.dirOf(server), `${domain}.env`);
+  const envFile = childPath(deps.servers.dirOf(server), `${domain}.env`, APP_ENV_NAME);
   await checkUnique(domain, deps);
 
   const git = deps.git;

@@ -3,6 +3,7 @@ import type { EnvDocument } from '../../domain/env/document.js';
 import { UserError } from '../../errors.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
 import { statIfExists } from '../../infra/store/read.js';
+import { RecipeStore } from '../../infra/store/recipes.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
 
@@ -19,7 +20,7 @@ export async function recipeCompose(
   opts: RecipeComposeOptions,
   deps: Pick<Deps, 'paths' | 'composeValidator'>,
 ): Promise<RecipeCompose> {
-  const recipeDir = join(deps.paths.recipes, opts.recipe);
+  const recipeDir = new RecipeStore(deps.paths).dirOf(opts.recipe);
   if (!(await isDir(recipeDir))) {
     throw new UserError(`Recipe "${opts.recipe}" is not fetched`, {
       where: recipeDir,

@@ -3,7 +3,7 @@ import { runLint } from '../../domain/lint/run.js';
 import type { CatalogueFacts, RepoFacts, RuleResult } from '../../domain/lint/types.js';
 import { errorMessage, isUserError } from '../../errors.js';
 import type { LintDeps } from './lint-deps.js';
-import { readRecipeFiles } from './lint-sources.js';
+import { findLinksOut, readRecipeFiles } from './lint-sources.js';
 import { localRecipeDir } from './local.js';
 
 export interface RecipeLintOptions {
@@ -27,8 +27,9 @@ export const RECIPE_FORGE = 'https://git.coopcloud.tech/coop-cloud';
 /** Lint a fetched recipe: its working tree (every compose*.yml), tags and catalogue entry. */
 export async function recipeLint(opts: RecipeLintOptions, deps: LintDeps): Promise<RecipeLintResult> {
   const dir = await localRecipeDir(opts.name, deps);
-  const [files, tags, catalogue, repo, validator] = await Promise.all([
+  const [files, linksOut, tags, catalogue, repo, validator] = await Promise.all([
     readRecipeFiles(dir),
+    findLinksOut(dir),
     deps.git.tags(dir),
     catalogueFacts(opts.name, deps),
     repoFacts(opts, deps),
@@ -42,6 +43,7 @@ export async function recipeLint(opts: RecipeLintOptions, deps: LintDeps): Promi
       tags: tags.map((t) => ({ name: t.name, annotated: t.annotated })),
       catalogue,
       repo,
+      linksOut,
     },
     validator,
   );

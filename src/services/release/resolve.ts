@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { latestVersion } from '../../domain/version/compare.js';
 import { parseVersion } from '../../domain/version/parse.js';
 import { UserError } from '../../errors.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import { readOptional } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
 
@@ -149,7 +150,7 @@ export async function resolveRelease(
 
 /** The recipe's local clone, or `recipe_missing` saying how to get it. */
 export async function recipeClone(recipe: string, deps: Pick<Deps, 'paths' | 'git'>): Promise<string> {
-  const dir = join(deps.paths.recipes, recipe);
+  const dir = recipeDirOf(deps.paths, recipe);
   if (!(await deps.git.isRepo(dir))) {
     throw new UserError(`Recipe "${recipe}" is not fetched`, {
       where: dir,

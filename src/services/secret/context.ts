@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
 import { isValidSecretVersion } from '../../domain/secret/names.js';
@@ -6,6 +5,7 @@ import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import { readEnvFile } from '../../infra/store/env-files.js';
+import { recipeDirOf } from '../../infra/store/recipes.js';
 import { findApp } from '../app/find-app.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
@@ -128,7 +128,7 @@ export async function specAtVersion(
       code: 'secret_version_invalid',
     });
   const env = ctx.env.set(spec.envKey, version);
-  const recipeDir = join(deps.paths.recipes, ctx.recipe);
+  const recipeDir = recipeDirOf(deps.paths, ctx.recipe);
   const rev = ctx.rev;
   const again = (await secretSpecsFor({ recipeDir, rev }, env, ctx.app, deps)).find(
     (s) => s.name === spec.name,

@@ -1,6 +1,7 @@
 import type { LintRule } from '../types.js';
 import { appService, composeVersion, healthchecks, traefikEnabled } from './compose.js';
 import { composeVarsDeclared, sampleKeysUsed, versionLabel } from './env.js';
+import { objectFilesInside } from './files.js';
 import { imagesPresent, imagesTagged, noUnstableTags, semverLikeTags } from './images.js';
 import { composeFileNamesExist, composeLoads } from './loading.js';
 import {
@@ -55,4 +56,5 @@ export const LINT_RULES: readonly LintRule[] = [
   composeVarsDeclared,
   sampleKeysUsed,
   weakSecrets,
+  objectFilesInside,
 ];
