@@ -32,7 +32,13 @@ describe('abra recipe new', () => {
     assert.equal(git(dir, 'status', '--porcelain'), '', 'everything is committed');
     assert.deepEqual(git(dir, 'ls-files').split('\n').sort(), [...out.files].sort());
     assert.equal(git(dir, 'log', '--format=%an <%ae>|%s'), 'abra <abra@localhost>|chore: init myapp recipe');
-    assert.match(res.stderr, /warning: git has no user\.name configured/);
+    // With --machine, warnings come as JSON event lines on stderr.
+    const warnings = res.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; message: string })
+      .filter((e) => e.event === 'warning');
+    assert.match(warnings.map((w) => w.message).join('\n'), /git has no user\.name configured/);
 
     assert.equal(
       readFileSync(join(dir, '.env.sample'), 'utf8'),
