@@ -49,7 +49,12 @@ before(() => {
   ]);
 });
 
-after(() => {
+const deployed: string[] = [];
+
+after(async () => {
+  // Undeploy waits until the tasks' containers are gone, so the volumes can then be removed.
+  for (const app of deployed) await world.run('app', 'undeploy', app, '-n');
+  for (const app of deployed) for (const v of world.objects(app).volumes) quiet(['volume', 'rm', v]);
   for (const v of extra.volumes) quiet(['volume', 'rm', '-f', v]);
   for (const s of extra.secrets) quiet(['secret', 'rm', s]);
   for (const c of extra.configs) quiet(['config', 'rm', c]);
@@ -72,6 +77,7 @@ describe('app volumes, undeploy --prune and versions on the lab swarm', () => {
       [b, V2],
     ] as const) {
       assert.equal((await world.run('app', 'secret', 'generate', app, '--all', '-n')).code, 0);
+      deployed.push(app);
       const res = await world.run('app', 'deploy', app, version, '-n', '--no-domain-checks');
       assert.equal(res.code, 0, res.stderr);
     }
@@ -192,6 +198,15 @@ describe('app volumes, undeploy --prune and versions on the lab swarm', () => {
     assert.ok(world.objects(b).secrets.length > 0);
   });
 
+  it('volume rm lists exactly what goes and asks; with no terminal to ask, nothing goes', async () => {
+    const res = await world.run('app', 'volume', 'rm', a, '--all');
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, new RegExp(`This deletes, on default:\\s+volume ${stackA}_data\\s`));
+    assert.doesNotMatch(res.stderr, /_data2|volb/);
+    assert.match(res.stderr, /Needs confirmation/);
+    assert.ok(exists('volume', `${stackA}_data`));
+  });
+
   it('volume rm --all after the undeploy removes only the app’s volumes', async () => {
     const res = await world.run('app', 'volume', 'rm', a, '--all', '-n', '-m');
     assert.equal(res.code, 0, res.stderr);
@@ -199,6 +214,36 @@ describe('app volumes, undeploy --prune and versions on the lab swarm', () => {
     assert.ok(!exists('volume', `${stackA}_data`));
     assert.ok(exists('volume', `${stackA}_data2`), 'the unlabelled lookalike stays');
     assert.ok(exists('volume', `${stackB}_data`), 'the other app’s volume stays');
+  });
+});
+
+describe('a chaos deploy in view', () => {
+  it('app ps shows the chaos commit with +dirty; app ls --upgrades leaves it out', async () => {
+    const app = world.app('chaos', { HOST_PORT: String(await freePort()) });
+    assert.equal((await world.run('app', 'secret', 'generate', app, '--all', '-n')).code, 0);
+    deployed.push(app);
+    writeFileSync(`${world.recipeDir}/uncommitted.txt`, 'x');
+    try {
+      const res = await world.run('app', 'deploy', app, '--chaos', '-n', '--no-domain-checks');
+      assert.equal(res.code, 0, res.stderr);
+    } finally {
+      execFileSync('rm', ['-f', `${world.recipeDir}/uncommitted.txt`]);
+    }
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: world.recipeDir,
+      encoding: 'utf8',
+    }).trim();
+    const ps = await world.run('app', 'ps', app);
+    assert.match(ps.stdout.split('\n')[0] ?? '', new RegExp(`\\(chaos ${head}\\w*\\+dirty\\)`));
+    const json = JSON.parse((await world.run('app', 'ps', app, '-m')).stdout).deployment;
+    assert.equal(json.chaos, true);
+    assert.equal(json.dirty, true);
+    assert.ok(json.chaosCommit.startsWith(head));
+    const up = JSON.parse((await world.run('app', 'ls', '--upgrades', '-m')).stdout);
+    const names = Object.values(up as Record<string, { apps: { appName: string }[] }>).flatMap((g) =>
+      g.apps.map((x) => x.appName),
+    );
+    assert.ok(!names.includes(app));
   });
 });
 
