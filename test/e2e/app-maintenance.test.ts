@@ -126,6 +126,13 @@ describe('app volumes, undeploy --prune and versions on the lab swarm', () => {
       vols.map((v) => v.name),
       [`${stackA}_data`, `${stackA}_extra`],
     );
+    // Sizes and use counts from one GET /system/df: the deployed app's volume is in use.
+    const byName = Object.fromEntries(
+      (vols as unknown as { name: string; size: number; refCount: number }[]).map((v) => [v.name, v]),
+    );
+    assert.equal(typeof byName[`${stackA}_data`]?.size, 'number');
+    assert.equal(byName[`${stackA}_data`]?.refCount, 1);
+    assert.equal(byName[`${stackA}_extra`]?.refCount, 0);
     const node = docker(['info', '--format', '{{.Name}}']);
     for (const v of vols) {
       assert.equal(v.driver, 'local');
