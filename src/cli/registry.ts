@@ -56,6 +56,12 @@ export const registry: NounSpec[] = [
         summary: 'Forget a server (local config only; the server is untouched)',
         load: () => import('../commands/server/rm.js'),
       },
+      {
+        name: 'prune',
+        aliases: ['p'],
+        summary: 'Remove stopped containers, unused networks and images (volumes with --volumes)',
+        load: () => import('../commands/server/prune.js'),
+      },
     ],
   },
   {
@@ -164,6 +170,25 @@ export const registry: NounSpec[] = [
             aliases: ['remove'],
             summary: "Remove the app's secrets (only those labelled as the app's)",
             load: () => import('../commands/app/secret/rm.js'),
+          },
+        ],
+      },
+      {
+        name: 'volume',
+        aliases: ['vl'],
+        summary: "List or remove an app's volumes (only those labelled as the app's)",
+        verbs: [
+          {
+            name: 'ls',
+            aliases: ['list'],
+            summary: "List the app's volumes with driver, size and node",
+            load: () => import('../commands/app/volume/ls.js'),
+          },
+          {
+            name: 'rm',
+            aliases: ['remove'],
+            summary: "Remove the app's volumes (refused while it is deployed unless --force)",
+            load: () => import('../commands/app/volume/rm.js'),
           },
         ],
       },

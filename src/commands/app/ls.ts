@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
+import { describeDeployed } from '../../domain/status/app-status.js';
 import { type AppListing, appList, type ListedApp, type ServerApps } from '../../services/app/list.js';
 import { appStatuses } from '../../services/app/status.js';
 import { printable } from '../../ui/sanitize.js';
@@ -10,6 +11,7 @@ export function define(cmd: Command): void {
     .option('-s, --server <server>', 'only apps on this server')
     .option('-r, --recipe <recipe>', 'only apps of this recipe')
     .option('-S, --status', 'ask each server what is deployed (one connection and one API call per server)')
+    .option('-u, --upgrades', 'only apps with a newer release than the deployed one (implies --status)')
     .option('-m, --machine', 'print JSON: server -> {apps, appCount}')
     .addHelpText(
       'after',
@@ -20,12 +22,17 @@ export function define(cmd: Command): void {
     )
     .action(
       async (
-        opts: { server?: string; recipe?: string; status?: boolean; machine?: boolean },
+        opts: { server?: string; recipe?: string; status?: boolean; upgrades?: boolean; machine?: boolean },
         self: Command,
       ) =>
         withDeps(self, async (deps, globals) => {
+          if (opts.upgrades) opts.status = true;
           const status = opts.status ? appStatuses({ offline: globals.offline }, deps) : undefined;
-          const listing = await appList({ server: opts.server, recipe: opts.recipe }, deps, status);
+          const listing = await appList(
+            { server: opts.server, recipe: opts.recipe, upgrades: opts.upgrades === true },
+            deps,
+            status,
+          );
           const groups = Object.entries(listing);
           for (const [, group] of groups)
             for (const app of group.apps)
@@ -33,9 +40,11 @@ export function define(cmd: Command): void {
           if (opts.machine) return deps.io.out(renderJson(listing));
           if (groups.length === 0)
             return deps.io.out(
-              opts.server || opts.recipe
-                ? 'No apps match.'
-                : 'No apps yet. Create one with `abra app new <recipe> --server <server> --domain <domain>`.',
+              opts.upgrades
+                ? "No app has an upgrade available (`abra recipe fetch` updates the recipes' tags)."
+                : opts.server || opts.recipe
+                  ? 'No apps match.'
+                  : 'No apps yet. Create one with `abra app new <recipe> --server <server> --domain <domain>`.',
             );
           const blocks = groups.map(([server, group]) =>
             [
@@ -73,9 +82,7 @@ function statusTable(group: ServerApps): string {
 
 function versionCell(a: ListedApp): string {
   if (a.status !== 'deployed') return '-';
-  return a.chaos === 'true'
-    ? `${a.version ?? 'unknown'} (chaos ${a.chaosVersion ?? 'unknown'})`
-    : (a.version ?? 'unknown');
+  return describeDeployed(a);
 }
 
 /** One line per distinct reason: every app of an unreachable server shares it. */

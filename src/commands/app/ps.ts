@@ -40,5 +40,6 @@ function renderPs(ps: AppPs): string {
     ]);
     return [head, ...tasks];
   });
-  return renderTable(['service', 'image', 'version', 'replicas', 'state', 'since', 'error'], rows);
+  const header = ps.deployment ? `${ps.app} on ${ps.server}: ${ps.deployment.summary}\n` : '';
+  return `${header}${renderTable(['service', 'image', 'version', 'replicas', 'state', 'since', 'error'], rows)}`;
 }

@@ -2,6 +2,9 @@ import { redactArgv, redactText } from './redact.js';
 
 export type AuditResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
 
+/** The `app` of an entry about the whole server rather than one app. */
+export const SERVER_WIDE = '';
+
 export const AUDIT_RESULTS: readonly AuditResult[] = ['ok', 'failed', 'rolled-back', 'cancelled'];
 
 /** The recipe versions an operation moved between, when the caller knows them. */
@@ -20,6 +23,7 @@ export interface AuditEntry {
   operator: string;
   /** argv after `abra`, secret values replaced. */
   command: string[];
+  /** The app's domain; `SERVER_WIDE` ('') for a change to the server itself (`server prune`). */
   app: string;
   server: string;
   version?: AuditVersion;
@@ -98,7 +102,14 @@ export function parseAuditEntry(value: unknown): AuditEntry | undefined {
   const server = str('server');
   const result = str('result');
   const command = v.command;
-  if (!id || !time || Number.isNaN(Date.parse(time)) || !operator || !app || server === undefined)
+  if (
+    !id ||
+    !time ||
+    Number.isNaN(Date.parse(time)) ||
+    !operator ||
+    app === undefined ||
+    server === undefined
+  )
     return undefined;
   if (!AUDIT_RESULTS.includes(result as AuditResult)) return undefined;
   if (!Array.isArray(command) || !command.every((c) => typeof c === 'string')) return undefined;

@@ -6,6 +6,7 @@
 // (and Go abra's undeploy, which vendors it) deletes every config carrying the namespace
 // label, which would erase an app's history exactly when someone wants to know who undeployed it.
 
+import { stackNameOf } from '../stack/contract.js';
 import { type AuditEntry, compareEntries, parseAuditEntry } from './entry.js';
 
 export const AUDIT_LABEL = 'coop-cloud.audit';
@@ -15,6 +16,16 @@ export const AUDIT_TIME_LABEL = 'coop-cloud.audit.time';
 export const AUDIT_NAME_PREFIX = 'abra-audit_';
 /** Entries kept per app on a server; older ones are pruned when a new one is written. */
 export const AUDIT_KEEP = 200;
+/**
+ * Where server-wide entries (app '') are kept: a "stack" no app can have, since stack names
+ * never contain a dot (`stackNameOf` turns dots into underscores).
+ */
+export const SERVER_AUDIT_STACK = '.server';
+
+/** The audit "stack" of an entry's app: its stack name, or SERVER_AUDIT_STACK for the server. */
+export function auditStackOf(app: string): string {
+  return app === '' ? SERVER_AUDIT_STACK : stackNameOf(app);
+}
 
 // Swarm object names: at most 64 of [a-zA-Z0-9-_.], starting and ending alphanumeric.
 const MAX_NAME = 64;

@@ -2,7 +2,15 @@
 // each front end renders them its own way (terminal lines, `--machine` JSON lines, the
 // dashboard's event stream). Events carry names and states, never secret or config data.
 
-export type ObjectKind = 'service' | 'network' | 'secret' | 'config' | 'volume' | 'lock' | 'env';
+export type ObjectKind =
+  | 'service'
+  | 'container'
+  | 'network'
+  | 'secret'
+  | 'config'
+  | 'volume'
+  | 'lock'
+  | 'env';
 
 /** A service's convergence, as the watcher judges it. */
 export type ServiceProgress =

@@ -144,3 +144,25 @@ export function upgradeFor(deployed: string, tags: readonly string[]): string | 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A chaos deploy's commit: the label is `<commit>` or `<commit>+U` (uncommitted changes). */
+export function chaosCommit(
+  chaosVersion: string | undefined,
+): { commit: string; dirty: boolean } | undefined {
+  if (chaosVersion === undefined || chaosVersion === '' || chaosVersion === 'unknown') return undefined;
+  const dirty = chaosVersion.endsWith('+U');
+  return { commit: dirty ? chaosVersion.slice(0, -2) : chaosVersion, dirty };
+}
+
+/** "1.2.0+6.1", or "1.2.0+6.1 (chaos a1b2c3d4+dirty)" for a chaos deploy. */
+export function describeDeployed(s: Pick<DerivedStatus, 'version' | 'chaos' | 'chaosVersion'>): string {
+  const version = s.version ?? 'unknown';
+  if (s.chaos !== 'true') return version;
+  const c = chaosCommit(s.chaosVersion);
+  return `${version} (chaos ${c ? `${c.commit}${c.dirty ? '+dirty' : ''}` : 'unknown'})`;
+}
+
+/** A newer release exists ("latest" and an unknown upgrade are not upgrades). */
+export function hasUpgrade(s: Pick<DerivedStatus, 'upgrade'> | undefined): boolean {
+  return s?.upgrade !== undefined && s.upgrade !== 'latest';
+}

@@ -92,6 +92,20 @@ export interface ContainerSummary {
   Labels: Record<string, string> | null;
 }
 
+export interface VolumeUsage {
+  Name: string;
+  UsageData?: { Size: number; RefCount: number } | null;
+}
+
+export type PruneKind = 'containers' | 'networks' | 'images' | 'volumes';
+
+export interface PruneAnswer {
+  /** Names or ids the engine reports as deleted. */
+  deleted: string[];
+  /** Bytes freed (0 for networks, which take no space). */
+  spaceReclaimed: number;
+}
+
 export class DockerClient {
   /** Number of HTTP requests issued, for benchmarks and the "constant calls" promise. */
   calls = 0;
@@ -372,6 +386,41 @@ export class DockerClient {
     await this.request('DELETE', `/volumes/${encodeURIComponent(name)}`, {
       query: { force: force || undefined },
     });
+  }
+
+  /** Disk usage of this engine's volumes (one call; `UsageData.Size` is -1 when not computed). */
+  async volumeUsage(): Promise<VolumeUsage[]> {
+    const res = await this.request<{ Volumes?: VolumeUsage[] | null }>('GET', '/system/df');
+    return res.Volumes ?? [];
+  }
+
+  /**
+   * `POST /<kind>/prune`: the engine removes what is unused (stopped containers, networks with
+   * no endpoint, dangling or unused images, volumes no container refers to) matching `filters`.
+   */
+  async prune(kind: PruneKind, filters?: Filters): Promise<PruneAnswer> {
+    const res = await this.request<Record<string, unknown> | undefined>('POST', `/${kind}/prune`, {
+      query: { filters },
+      timeoutMs: 600_000,
+    });
+    const deleted = (key: string): string[] => {
+      const v = res?.[key];
+      if (!Array.isArray(v)) return [];
+      // Images answer [{Untagged|Deleted: id}], the others a list of names or ids.
+      return v.map((x) =>
+        typeof x === 'string'
+          ? x
+          : String((x as Record<string, unknown>).Deleted ?? (x as Record<string, unknown>).Untagged ?? ''),
+      );
+    };
+    const key = {
+      containers: 'ContainersDeleted',
+      networks: 'NetworksDeleted',
+      images: 'ImagesDeleted',
+      volumes: 'VolumesDeleted',
+    }[kind];
+    const space = res?.SpaceReclaimed;
+    return { deleted: deleted(key), spaceReclaimed: typeof space === 'number' ? space : 0 };
   }
 
   /** Does an image exist on this engine (no registry involved)? */

@@ -1,5 +1,5 @@
 import { recipeOf } from '../../domain/env/recipe.js';
-import type { DerivedStatus } from '../../domain/status/app-status.js';
+import { type DerivedStatus, hasUpgrade } from '../../domain/status/app-status.js';
 import { errorMessage, isUserError, UserError } from '../../errors.js';
 import { listAppEnvFiles, readEnvFile } from '../../infra/store/env-files.js';
 import type { Deps } from '../deps.js';
@@ -44,6 +44,8 @@ export type AppListing = Record<string, ServerApps>;
 export interface AppListOptions {
   server?: string;
   recipe?: string;
+  /** Only apps with a newer release than the deployed one (needs a status provider). */
+  upgrades?: boolean;
 }
 
 export function appKey(app: Pick<LocalApp, 'server' | 'appName'>): string {
@@ -72,7 +74,9 @@ export async function appList(
       (opts.server === undefined || a.server === opts.server) &&
       (opts.recipe === undefined || a.recipe === opts.recipe),
   );
-  return groupByServer(apps, status ? await status(apps) : undefined);
+  const statuses = status ? await status(apps) : undefined;
+  const shown = opts.upgrades && statuses ? apps.filter((a) => hasUpgrade(statuses.get(appKey(a)))) : apps;
+  return groupByServer(shown, statuses);
 }
 
 export async function localApps(deps: Pick<Deps, 'paths'>): Promise<LocalApp[]> {

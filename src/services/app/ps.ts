@@ -1,8 +1,16 @@
 import { abraLabel, shortName } from '../../domain/stack/contract.js';
+import {
+  chaosCommit,
+  type DerivedStatus,
+  deriveStatus,
+  describeDeployed,
+  summariseStacks,
+} from '../../domain/status/app-status.js';
 import type { Task } from '../../infra/docker/swarm-types.js';
 import type { Deps } from '../deps.js';
 import { readStack, replicasOf, stackTasks } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
+import { recipeTags } from './status.js';
 
 export interface TaskRow {
   service: string;
@@ -27,23 +35,40 @@ export interface ServiceRow {
   tasks: TaskRow[];
 }
 
+/** What is deployed, from abra's labels on the main service, and whether a release is newer. */
+export interface Deployment {
+  /** The version label, "unknown" when the stack has none. */
+  version: string;
+  chaos: boolean;
+  /** Chaos deploys: the commit deployed, and whether the working tree had changes. */
+  chaosCommit?: string;
+  dirty?: boolean;
+  /** Newest release tag of the local recipe clone above the deployed version, or "latest". */
+  upgrade?: string;
+  /** The header line: "version 1.0.0+1 · upgrade 1.1.0+1 available". */
+  summary: string;
+}
+
 export interface AppPs {
   app: string;
   server: string;
   stack: string;
   deployed: boolean;
+  deployment?: Deployment;
   services: ServiceRow[];
 }
 
 /** Services and their tasks for one app: three API calls whatever the app's size. */
 export async function appPs(
   opts: { app: string; all: boolean },
-  deps: Pick<Deps, 'paths' | 'docker'>,
+  deps: Pick<Deps, 'paths' | 'docker' | 'git' | 'events'>,
 ): Promise<AppPs> {
   const app = await resolveApp(opts.app, deps);
-  const [{ services }, tasks] = await Promise.all([
+  const [{ services }, tasks, tags] = await Promise.all([
     readStack(app.docker, app.stack),
     stackTasks(app.docker, app.stack),
+    // Local git, read while the engine answers.
+    recipeTags(app.recipe.name, deps),
   ]);
   const rows = services.map((s): ServiceRow => {
     const labels = s.Spec.Labels ?? {};
@@ -63,7 +88,34 @@ export async function appPs(
         .map((t) => taskRow(shortName(app.stack, s.Spec.Name), t, s.Version.Index)),
     };
   });
-  return { app: app.name, server: app.server, stack: app.stack, deployed: rows.length > 0, services: rows };
+  const out: AppPs = {
+    app: app.name,
+    server: app.server,
+    stack: app.stack,
+    deployed: rows.length > 0,
+    services: rows,
+  };
+  const status = deriveStatus(app.stack, { ok: true, stacks: summariseStacks(services) }, tags);
+  if (status.status === 'deployed') out.deployment = deploymentOf(status);
+  return out;
+}
+
+/** The header of `app ps` (pure). */
+export function deploymentOf(status: DerivedStatus): Deployment {
+  const chaos = status.chaos === 'true';
+  const commit = chaos ? chaosCommit(status.chaosVersion) : undefined;
+  const upgrade = status.upgrade;
+  const parts = [`version ${describeDeployed(status)}`];
+  if (upgrade === 'latest') parts.push('latest release');
+  else if (upgrade !== undefined) parts.push(`upgrade ${upgrade} available`);
+  else parts.push(chaos ? 'upgrade: n/a (chaos)' : 'upgrade: unknown');
+  return {
+    version: status.version ?? 'unknown',
+    chaos,
+    ...(commit ? { chaosCommit: commit.commit, dirty: commit.dirty } : {}),
+    ...(upgrade === undefined ? {} : { upgrade }),
+    summary: parts.join(' · '),
+  };
 }
 
 function taskRow(service: string, t: Task, _serviceVersion: number): TaskRow {

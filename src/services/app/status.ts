@@ -72,7 +72,10 @@ async function askServer(server: string, timeoutMs: number, deps: AppStatusDeps)
 }
 
 /** Tag names of the local clone, or undefined when the recipe is not cloned (no upgrade shown). */
-async function recipeTags(recipe: string, deps: AppStatusDeps): Promise<string[] | undefined> {
+export async function recipeTags(
+  recipe: string,
+  deps: Pick<AppStatusDeps, 'paths' | 'git' | 'events'>,
+): Promise<string[] | undefined> {
   const git = deps.git;
   try {
     const store = new RecipeStore(deps.paths);

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { runOperation } from '../operation/run.js';
 import { deployedVersion, readCurrent } from '../release/current.js';
 import { belongsTo, byNamespace, readStack, shortName } from '../stack/read.js';
+import { type AppPruneResult, currentSecretNames, pruneAppLeftovers } from './prune.js';
 import { resolveApp } from './resolve.js';
 
 export interface UndeployResult {
@@ -13,6 +14,8 @@ export interface UndeployResult {
   server: string;
   services: string[];
   networks: string[];
+  /** With --prune: what was removed after the undeploy. */
+  pruned?: AppPruneResult;
 }
 
 /**
@@ -27,10 +30,22 @@ export async function appUndeploy(
     timeoutMs?: number;
     argv?: readonly string[];
     forceUnlock?: boolean;
+    /** Also remove unused configs, secrets of old versions and leftover networks (prune.ts). */
+    prune?: boolean;
   },
   deps: Pick<
     Deps,
-    'paths' | 'docker' | 'events' | 'prompt' | 'env' | 'signals' | 'machineId' | 'argv' | 'clock'
+    | 'paths'
+    | 'docker'
+    | 'events'
+    | 'prompt'
+    | 'env'
+    | 'signals'
+    | 'machineId'
+    | 'argv'
+    | 'clock'
+    | 'git'
+    | 'composeValidator'
   >,
 ): Promise<UndeployResult> {
   const app = await resolveApp(opts.app, deps);
@@ -52,20 +67,27 @@ export async function appUndeploy(
         });
       }
       op.note.version.from = deployedVersion(await readCurrent(app.docker, app.stack), app.stack);
+      const keep = opts.prune ? await currentSecretNames(app.name, deps) : undefined;
       const names = stack.services.map((s) => shortName(app.stack, s.Spec.Name));
       if (!opts.noInput) {
         const ok = await deps.prompt.confirm(
-          `Undeploy ${app.name} from ${app.server} (services: ${names.join(', ')})? Volumes and secrets are kept.`,
+          `Undeploy ${app.name} from ${app.server} (services: ${names.join(', ')})? ${
+            keep
+              ? 'Then prune its unused configs, secrets of old versions and leftover networks; volumes and current secrets are kept.'
+              : 'Volumes and secrets are kept.'
+          }`,
         );
         if (!ok) throw new Cancelled('Undeploy cancelled; the app keeps running.');
       }
       op.checkpoint();
-      return removeStack(app.docker, app.stack, {
+      const result = await removeStack(app.docker, app.stack, {
         app: app.name,
         server: app.server,
         timeoutMs: opts.timeoutMs ?? 120_000,
         events: op.emit,
       });
+      if (keep) result.pruned = await pruneAppLeftovers(app.docker, app.stack, keep, op);
+      return result;
     },
   );
 }

@@ -6,9 +6,8 @@ import {
   type AuditVersion,
   shapeAuditEntry,
 } from '../../domain/audit/entry.js';
-import { AUDIT_KEEP } from '../../domain/audit/stored.js';
+import { AUDIT_KEEP, auditStackOf } from '../../domain/audit/stored.js';
 import type { EventSink } from '../../domain/events/types.js';
-import { stackNameOf } from '../../domain/stack/contract.js';
 import { errorMessage } from '../../errors.js';
 import type { DockerConnector } from '../../infra/docker/connector.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
@@ -49,7 +48,7 @@ export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Pro
     operator: operatorId(deps.env),
     nonce: randomBytes(4).toString('hex'),
   });
-  const stack = stackNameOf(entry.app);
+  const stack = auditStackOf(entry.app);
   let server = false;
   if (input.remote !== false) {
     try {
