@@ -18,6 +18,11 @@ import {
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { OperationEvent } from '../../src/domain/events/types.js';
+import { DockerConnector } from '../../src/infra/docker/connector.js';
+import { GitClient } from '../../src/infra/git/client.js';
+import { abraPaths } from '../../src/infra/store/paths.js';
+import { runPostDeployCmds } from '../../src/services/app/cmd.js';
 import { freePort, HelloWorld } from '../helpers/hello-world.js';
 import { docker, hostBlock, loadLab } from '../helpers/lab.js';
 
@@ -335,6 +340,46 @@ for (const server of ['default', 'lab'] as const) {
       assert.equal(neither.code, 1);
       assert.match(neither.stderr, /Neither side/);
     });
+
+    if (server === 'default')
+      it('runPostDeployCmds runs each entry through app cmd; a failure is reported, not thrown', async () => {
+        const envFile = world.envPath(app);
+        writeFileSync(
+          envFile,
+          `${readFileSync(envFile, 'utf8')}POST_DEPLOY_CMDS=app greet post|app fail_with 3|app nosuch\n`,
+        );
+        const events: OperationEvent[] = [];
+        const docker = new DockerConnector({ env: world.env, debug: () => {}, warn: () => {} });
+        try {
+          const results = await runPostDeployCmds(app, {
+            paths: abraPaths(world.env),
+            docker,
+            git: new GitClient({ env: world.env, debug: () => {} }),
+            events: (e) => events.push(e),
+            env: world.env,
+            argv: ['app', 'deploy', app],
+          });
+          assert.deepEqual(
+            results.map((r) => [r.cmd, r.ok, r.exitCode]),
+            [
+              ['app greet post', true, 0],
+              ['app fail_with 3', false, 3],
+              ['app nosuch', false, undefined],
+            ],
+          );
+          assert.match(results[2]!.error ?? '', /no function "nosuch"/);
+          const logs = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+          assert.ok(
+            logs.includes(`hello post from ${world.stack(app)} domain=${app} conf=v7`),
+            logs.join('\n'),
+          );
+          assert.ok(logs.includes('failing with 3'));
+          const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+          assert.equal(warnings.length, 2, warnings.join('\n'));
+        } finally {
+          await docker.close();
+        }
+      });
 
     if (server === 'default')
       it('bad input: run with no running task, cmd when the recipe has no abra.sh', async () => {
