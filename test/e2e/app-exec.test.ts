@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -340,6 +340,21 @@ for (const server of ['default', 'lab'] as const) {
       assert.equal(neither.code, 1);
       assert.match(neither.stderr, /Neither side/);
     });
+
+    if (server === 'default')
+      it('app run allocates a TTY when stdin is a terminal, unless -t', async () => {
+        const inPty = (args: string) =>
+          spawnSync('script', ['-qec', `${process.execPath} ${BIN} ${args}`, '/dev/null'], {
+            env: world.env,
+            encoding: 'utf8',
+            timeout: 30_000,
+          });
+        const tty = inPty(`app run ${app} app -- sh -c 'tty; stty size; exit 3'`);
+        assert.equal(tty.status, 3, tty.stdout + tty.stderr);
+        assert.match(tty.stdout, /\/dev\/pts\/\d+/);
+        const noTty = inPty(`app run ${app} app -t -- sh -c 'tty; exit 0'`);
+        assert.match(noTty.stdout, /not a tty/);
+      });
 
     if (server === 'default')
       it('runPostDeployCmds runs each entry through app cmd; a failure is reported, not thrown', async () => {
