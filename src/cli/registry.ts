@@ -265,6 +265,24 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/restart.js'),
       },
       {
+        name: 'run',
+        aliases: ['r'],
+        summary: "Run a command in a service's running container (stdin, TTY, exit code kept)",
+        load: () => import('../commands/app/run.js'),
+      },
+      {
+        name: 'cmd',
+        aliases: ['cm'],
+        summary: "Run a function of the recipe's abra.sh in a service container; cmd ls lists them",
+        load: () => import('../commands/app/cmd.js'),
+      },
+      {
+        name: 'cp',
+        aliases: [],
+        summary: 'Copy files or directories between this machine and a service container',
+        load: () => import('../commands/app/cp.js'),
+      },
+      {
         name: 'undeploy',
         aliases: ['un'],
         summary: 'Remove an app from its server, keeping volumes, secrets and configs',

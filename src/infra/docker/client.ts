@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
 import {
   EngineError,
   engineFailed,
@@ -38,6 +39,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** What a 2xx body must be: JSON (default; 'array'/'object' also check the top level) or text. */
   expect?: 'json' | 'array' | 'object' | 'text';
+  /** A streamed request body (sent chunked), instead of `body`. */
+  raw?: Readable;
 }
 
 /** Replies larger than this are refused: the largest real ones (service lists) are a few MiB. */
@@ -104,6 +107,28 @@ export interface PruneAnswer {
   deleted: string[];
   /** Bytes freed (0 for networks, which take no space). */
   spaceReclaimed: number;
+}
+
+/** POST /containers/{id}/exec */
+export interface ExecCreate {
+  Cmd: string[];
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  Tty: boolean;
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
+}
+
+/** The X-Docker-Container-Path-Stat header of HEAD /containers/{id}/archive. */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: directory is 1 << 31, symlink 1 << 27. */
+  mode: number;
+  mtime: string;
+  linkTarget: string;
 }
 
 export class DockerClient {
@@ -228,7 +253,10 @@ export class DockerClient {
         if (timer) clearTimeout(timer);
         reject(this.transportError(err, operation));
       });
-      req.end(body);
+      if (opts.raw) {
+        opts.raw.once('error', (err) => req.destroy(err));
+        opts.raw.pipe(req);
+      } else req.end(body);
     });
   }
 
@@ -533,6 +561,91 @@ export class DockerClient {
     }
     for (const kind of ['stdout', 'stderr'] as const)
       if (pending[kind]) yield { stream: kind, line: pending[kind] };
+  }
+
+  // --- exec and archives (app run, app cmd, app cp) ----------------------------------------
+
+  createExec(containerId: string, spec: ExecCreate): Promise<{ Id: string }> {
+    return this.request('POST', `/containers/${encodeURIComponent(containerId)}/exec`, { body: spec });
+  }
+
+  /**
+   * Start an exec attached: the engine upgrades the HTTP connection (101) and hands back the raw
+   * stream, stdin one way and output the other (multiplexed unless the exec has a TTY). Works
+   * over any transport: the socket the agent gives, unix or an SSH channel, is the stream.
+   */
+  startExec(id: string, opts: { tty: boolean }): Promise<Duplex> {
+    this.calls++;
+    const operation = `POST /exec/${id}/start`;
+    const body = Buffer.from(JSON.stringify({ Detach: false, Tty: opts.tty }));
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({
+        method: 'POST',
+        path: `/v${this.apiVersion}/exec/${encodeURIComponent(id)}/start`,
+        headers: {
+          Host: 'docker',
+          'Content-Type': 'application/json',
+          'Content-Length': String(body.length),
+          Connection: 'Upgrade',
+          Upgrade: 'tcp',
+        },
+        agent: this.transport.agent,
+        ...(this.transport.socketPath ? { socketPath: this.transport.socketPath } : {}),
+      });
+      req.once('upgrade', (_res, socket: Duplex, head: Buffer) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket);
+      });
+      req.once('response', async (res) => {
+        const text = await readBody(res).catch(() => '');
+        reject(answerError(this.server, res.statusCode ?? 500, apiMessage(text), operation));
+      });
+      req.once('error', (err) => reject(this.transportError(err, operation)));
+      req.end(body);
+    });
+  }
+
+  inspectExec(id: string): Promise<{ ExitCode: number | null; Running: boolean }> {
+    return this.request('GET', `/exec/${encodeURIComponent(id)}/json`);
+  }
+
+  async resizeExec(id: string, size: { rows: number; columns: number }): Promise<void> {
+    await this.request('POST', `/exec/${encodeURIComponent(id)}/resize`, {
+      query: { h: size.rows, w: size.columns },
+    });
+  }
+
+  /** What a path in a container is, or undefined when it does not exist. */
+  async statPath(containerId: string, path: string): Promise<ContainerPathStat | undefined> {
+    try {
+      const res = await this.stream('HEAD', `/containers/${encodeURIComponent(containerId)}/archive`, {
+        query: { path },
+        timeoutMs: DEFAULT_TIMEOUT_MS,
+      });
+      res.resume();
+      const header = res.headers['x-docker-container-path-stat'];
+      if (typeof header !== 'string') return undefined;
+      return JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as ContainerPathStat;
+    } catch (err) {
+      if (err instanceof DockerApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** A tar stream of a path in a container (its top entry named after the path's base name). */
+  getArchive(containerId: string, path: string): Promise<IncomingMessage> {
+    return this.stream('GET', `/containers/${encodeURIComponent(containerId)}/archive`, { query: { path } });
+  }
+
+  /** Extract a tar stream into a directory of a container; the body is streamed, never held. */
+  async putArchive(containerId: string, dir: string, tar: Readable): Promise<void> {
+    const res = await this.send('PUT', `/containers/${encodeURIComponent(containerId)}/archive`, {
+      query: { path: dir, noOverwriteDirNonDir: true },
+      headers: { 'Content-Type': 'application/x-tar' },
+      raw: tar,
+      timeoutMs: 0,
+    });
+    await readBody(res);
   }
 
   close(): void {

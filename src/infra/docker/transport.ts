@@ -57,9 +57,18 @@ class DeferredChannel extends Duplex {
     t.on('data', (d: Buffer) => {
       if (!this.push(d)) t.pause();
     });
-    t.once('end', () => this.push(null));
+    let eof = false;
+    t.once('end', () => {
+      eof = true;
+      this.push(null);
+    });
     t.once('error', (err: Error) => this.destroy(err));
-    t.once('close', () => this.destroy());
+    // A channel often closes right after its EOF: destroying at once would drop output still
+    // buffered here (the reader sees "Premature close"), so wait until it has been read.
+    t.once('close', () => {
+      if (eof && !this.readableEnded) this.once('end', () => this.destroy());
+      else this.destroy();
+    });
     for (const q of this.queued.splice(0)) t.write(q.chunk, q.cb);
     this.ending?.();
   }
