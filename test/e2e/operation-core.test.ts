@@ -12,6 +12,7 @@ const CONFIG_TEXT = 'listen 8080; # config-payload-7f3a\n';
 const V1 = '1.0.0+1';
 const V2 = '1.1.0+1';
 const SLOW = '1.2.0+1';
+const OUTSIDE = '1.3.0+1';
 
 // v1: the app plus a worker, a file-backed config and a named volume. v2 drops the worker.
 const withWorker = (c: string) =>
@@ -42,6 +43,8 @@ before(() => {
       edit: (c) => withoutWorker(c).replace('grep -q hello', 'grep -q never-there'),
       files: { 'site.conf': CONFIG_TEXT },
     },
+    // A recipe that tries to upload a file of the operator's machine.
+    { tag: OUTSIDE, edit: (c) => withoutWorker(c).replace('file: ./site.conf', 'file: /etc/hostname') },
   ]);
 });
 
@@ -90,6 +93,18 @@ describe('operation core on the lab swarm', () => {
     assert.ok(events.some((e) => e.event === 'plan'));
     assert.ok(events.some((e) => e.event === 'converged'));
     assert.deepEqual(services(app), ['app', 'worker']);
+  });
+
+  it('a config file outside the recipe is refused, naming the entry, before anything changes', async () => {
+    const before = services(app);
+    const res = await world.run('app', 'deploy', app, OUTSIDE, '-n', '--no-domain-checks');
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, /configs\.site: file \/etc\/hostname is outside the recipe/);
+    assert.deepEqual(services(app), before);
+    assert.match(
+      readFileSync(world.envPath(app), 'utf8'),
+      new RegExp(`^TYPE=hello:${V1.replace('+', '\\+')}$`, 'm'),
+    );
   });
 
   it('a service dropped from the recipe stays without --prune (and the plan says so), goes with it', async () => {

@@ -4,6 +4,7 @@ import type { PlanSummary } from '../../domain/events/types.js';
 import { type Plan, planRelease } from '../../domain/plan/plan.js';
 import { Cancelled, UserError } from '../../errors.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
+import { type PostDeployResult, runPostDeployCmds } from '../app/cmd.js';
 import { type ResolvedApp, resolveApp } from '../app/resolve.js';
 import type { Deps } from '../deps.js';
 import { type Operation, runOperation } from '../operation/run.js';
@@ -43,6 +44,8 @@ export interface DeployResult {
   plan: Plan;
   durationMs: number;
   converged: boolean | 'skipped';
+  /** POST_DEPLOY_CMDS run after convergence, each with its outcome. */
+  postDeploy: PostDeployResult[];
 }
 
 export type DeployDeps = Pick<
@@ -146,8 +149,14 @@ export async function deployRelease(
       await op.confirmLock();
       await recordVersion(app, release);
       op.changes.push(`recorded ${release.label} in ${app.envPath}`);
+      // abra's POST_DEPLOY_CMDS: after a converged deploy, a failure is reported and audited but
+      // does not undo the deploy.
+      const post = converged === false ? [] : await runPostDeployCmds(app.name, deps);
+      const postFailed = post.filter((p) => !p.ok);
       const changed = plan.services.filter((s) => s.action !== 'unchanged').length;
-      op.note.message = `${changed} service(s) changed`;
+      op.note.message = `${changed} service(s) changed${
+        postFailed.length ? `; post-deploy command(s) failed: ${postFailed.map((p) => p.cmd).join('; ')}` : ''
+      }`;
       return {
         app: app.name,
         server: app.server,
@@ -157,6 +166,7 @@ export async function deployRelease(
         plan,
         durationMs: deps.clock.now() - started,
         converged,
+        postDeploy: post,
       };
     },
   );

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { ComposeConfig } from '../../domain/compose/types.js';
 import { withAbraLabels } from '../../domain/deploy/labels.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { type DesiredStack, toStack } from '../../domain/swarm/index.js';
-import { UserError } from '../../errors.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
+import { readRecipeObjectFile } from '../compose/object-files.js';
 import type { Deps } from '../deps.js';
 import type { Release } from './resolve.js';
 
@@ -45,32 +44,22 @@ export async function loadRelease(
     loaded.env,
   );
   const desired = toStack(config, { namespace: app.stack });
-  for (const obj of [...desired.configs, ...desired.secrets]) {
-    if (!obj.file || obj.spec.Data !== undefined) continue;
-    const data = await readObjectFile(release, obj.file, obj.key, deps);
-    obj.spec.Data = data.toString('base64');
+  const objects = [
+    ...desired.configs.map((o) => ({ o, key: `configs.${o.key}` })),
+    ...desired.secrets.map((o) => ({ o, key: `secrets.${o.key}` })),
+  ];
+  for (const { o, key } of objects) {
+    if (!o.file || o.spec.Data !== undefined) continue;
+    // Only from the recipe, at the same revision as the compose files, bytes exact: a recipe is
+    // other people's content and must not upload the operator's own files.
+    const bytes = await readRecipeObjectFile({
+      recipeDir: release.dir,
+      rev: release.rev,
+      file: o.file,
+      key,
+      git: deps.git,
+    });
+    o.spec.Data = bytes.toString('base64');
   }
   return { release, config, env: loaded.env, desired };
-}
-
-async function readObjectFile(
-  release: Release,
-  file: string,
-  key: string,
-  deps: Pick<Deps, 'git'>,
-): Promise<Buffer> {
-  const inRecipe = file.startsWith(`${release.dir}/`);
-  const rel = file.slice(release.dir.length + 1);
-  const text =
-    release.rev !== undefined && inRecipe
-      ? await deps.git.showFile(release.dir, release.rev, rel)
-      : await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    throw new UserError(`${key}: file ${file} does not exist${release.rev ? ` at ${release.rev}` : ''}`, {
-      where: file,
-      hint: 'Add the file to the recipe (configs and file secrets are read from it).',
-      code: 'compose_file_missing',
-    });
-  }
-  return Buffer.from(text);
 }
