@@ -5,6 +5,7 @@ import { benchComposeLoad } from './compose-load.js';
 import { benchDeploy } from './deploy.js';
 import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
+import { benchUpgrade } from './upgrade.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
   ['cli-startup', benchCliStartup],
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['compose-load', benchComposeLoad],
   ['deploy', benchDeploy],
   ['fleet-status', benchFleetStatus],
+  ['upgrade', benchUpgrade],
 ];
 
 const only = process.argv.slice(2);
