@@ -23,27 +23,38 @@ process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// e2e files share one Docker engine and one sshd; running files one at a time keeps their
-// timing honest and their failures readable.
-const concurrency = Number(process.env.ABRA_TEST_CONCURRENCY ?? 1);
-const stream = run({ files, concurrency, timeout: Number(process.env.ABRA_TEST_TIMEOUT_MS ?? 600_000) });
-stream.on('test:pass', (t) => {
-  if (t.details?.type === 'suite') return;
-  if (t.skip || t.todo) skipped++;
-  else passed++;
-});
-stream.on('test:fail', (t) => {
-  if (
-    t.details?.type === 'suite' &&
-    t.details?.error?.failureType !== 'hookFailed' &&
-    t.details?.error?.failureType !== 'testCodeFailure'
-  )
-    return;
-  failed++;
-});
-stream.compose(spec).pipe(process.stdout);
-await new Promise((resolve) => stream.once('end', resolve));
-await new Promise((resolve) => setImmediate(resolve));
+// Static, unit and hostile files run one at a time: the hostile suite bounds each case's time,
+// which a busy machine would distort. e2e files mostly wait on swarm (convergence, rollbacks),
+// create uniquely named objects and share no state, so several run at once; timing-sensitive
+// ones (short lock TTLs) allow for it. ABRA_TEST_CONCURRENCY overrides both.
+const forced = process.env.ABRA_TEST_CONCURRENCY;
+const isE2e = (f) => f.split('/').includes('e2e');
+const phases = [
+  { files: files.filter((f) => !isE2e(f)), concurrency: Number(forced ?? 1) },
+  { files: files.filter(isE2e), concurrency: Number(forced ?? process.env.ABRA_E2E_CONCURRENCY ?? 3) },
+];
+const timeout = Number(process.env.ABRA_TEST_TIMEOUT_MS ?? 600_000);
+for (const phase of phases) {
+  if (phase.files.length === 0) continue;
+  const stream = run({ files: phase.files, concurrency: phase.concurrency, timeout });
+  stream.on('test:pass', (t) => {
+    if (t.details?.type === 'suite') return;
+    if (t.skip || t.todo) skipped++;
+    else passed++;
+  });
+  stream.on('test:fail', (t) => {
+    if (
+      t.details?.type === 'suite' &&
+      t.details?.error?.failureType !== 'hookFailed' &&
+      t.details?.error?.failureType !== 'testCodeFailure'
+    )
+      return;
+    failed++;
+  });
+  stream.compose(spec).pipe(process.stdout, { end: false });
+  await new Promise((resolve) => stream.once('end', resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 process.stdout.write(`\n${line}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

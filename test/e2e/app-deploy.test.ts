@@ -219,8 +219,10 @@ describe('abra app deploy recovers from a lost SSH connection', () => {
     const deadline = Date.now() + 30_000;
     while (!/Waiting up to/.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.match(err, /Waiting up to/);
-    const sshdPid = readFileSync(join(lab.dir, 'ssh', 'sshd.pid'), 'utf8').trim();
-    execFileSync('pkill', ['-KILL', '-P', sshdPid]);
+    // Only this deploy's session: other tests run at the same time over the same sshd.
+    const sessions = sshdSessionsOf(child.pid ?? -1, lab.sshPort, execFileSync);
+    assert.ok(sessions.length > 0, 'found the sshd process serving this deploy');
+    execFileSync('kill', ['-KILL', ...sessions]);
     const code = await new Promise<number | null>((r) => child.once('close', r));
     // The pool notices the dead connection and opens a new one: the watch carries on, or the
     // deploy fails with a clear error. Either way no bug, and the connection really died.
@@ -238,3 +240,28 @@ describe('abra app deploy recovers from a lost SSH connection', () => {
     assert.equal(objs.secrets.length, 1);
   });
 });
+
+/**
+ * The server-side sshd processes of a client process's connections to `port`: its local ports
+ * from `ss`, then the sshd whose peer is one of them.
+ */
+function sshdSessionsOf(
+  clientPid: number,
+  port: number,
+  exec: (cmd: string, args: string[], opts: { encoding: 'utf8' }) => string,
+): string[] {
+  const lines = exec('ss', ['-Htnp', 'state', 'established'], { encoding: 'utf8' }).split('\n');
+  const clientPorts = new Set<string>();
+  for (const l of lines) {
+    const [local, peer] = l.trim().split(/\s+/).slice(2, 4);
+    if (peer?.endsWith(`:${port}`) && l.includes(`pid=${clientPid},`))
+      clientPorts.add(local?.split(':').pop() ?? '');
+  }
+  const pids: string[] = [];
+  for (const l of lines) {
+    const [local, peer] = l.trim().split(/\s+/).slice(2, 4);
+    if (!local?.endsWith(`:${port}`) || !clientPorts.has(peer?.split(':').pop() ?? '')) continue;
+    for (const m of l.matchAll(/"sshd[^"]*",pid=(\d+)/g)) pids.push(m[1] as string);
+  }
+  return [...new Set(pids)];
+}
