@@ -23,6 +23,7 @@ import { DockerConnector } from '../../src/infra/docker/connector.js';
 import { GitClient } from '../../src/infra/git/client.js';
 import { abraPaths } from '../../src/infra/store/paths.js';
 import { runPostDeployCmds } from '../../src/services/app/cmd.js';
+import { systemClock } from '../../src/services/deps.js';
 import { freePort, HelloWorld } from '../helpers/hello-world.js';
 import { docker, hostBlock, loadLab } from '../helpers/lab.js';
 
@@ -370,6 +371,9 @@ for (const server of ['default', 'lab'] as const) {
             paths: abraPaths(world.env),
             docker,
             git: new GitClient({ env: world.env, debug: () => {} }),
+            signals: process,
+            machineId: async () => 'test-machine',
+            clock: systemClock,
             events: (e) => events.push(e),
             env: world.env,
             argv: ['app', 'deploy', app],

@@ -9,14 +9,17 @@ import { composeEnv } from '../../domain/compose/app-env.js';
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import { errorMessage, UserError } from '../../errors.js';
 import { runLocalShell } from '../../infra/host/shell.js';
-import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
+import { runOperation } from '../operation/run.js';
 import { type Release, resolveRelease } from '../release/resolve.js';
 import { type ExecStdio, execInContainer } from './exec.js';
 import { type ResolvedApp, resolveApp } from './resolve.js';
 import { runningTask } from './task.js';
 
-type CmdDeps = Pick<Deps, 'paths' | 'docker' | 'git' | 'events' | 'env' | 'argv'>;
+type CmdDeps = Pick<
+  Deps,
+  'paths' | 'docker' | 'git' | 'events' | 'env' | 'argv' | 'signals' | 'machineId' | 'clock'
+>;
 
 /** The app and its recipe's abra.sh at the deployed version (the one recorded in its env). */
 interface AbraSh {
@@ -111,54 +114,45 @@ export async function appCmd(opts: AppCmdOptions, deps: CmdDeps): Promise<AppCmd
     );
   const appEnv = composeEnv(app.env.values(), readAbraShExports(sh.text), app.name);
   const service = opts.local ? undefined : (opts.service ?? 'app');
-  const startedAt = new Date();
   const where = service === undefined ? 'locally' : `in ${service}`;
-  let exitCode: number;
-  try {
-    if (service === undefined) {
-      exitCode = await runLocalShell(script, opts.args, {
-        env: { ...deps.env, ...appEnv },
-        cwd: release.dir,
-        stdin: opts.stdio.stdin,
-        stdout: opts.stdio.stdout,
-        stderr: opts.stdio.stderr,
-      });
-    } else {
-      const target = await runningTask(app, service);
-      exitCode = await execInContainer(
-        target.docker,
-        target.containerId,
-        {
-          cmd: ['sh', '-c', script, opts.fn, ...opts.args],
-          env: Object.entries(appEnv).map(([k, v]) => `${k}=${v}`),
-          user: opts.user,
-          tty: opts.tty,
-        },
-        opts.stdio,
-      );
-    }
-  } catch (err) {
-    if (err instanceof UserError && err.code === 'no_running_task') throw err;
-    await recordAudit(deps, {
+  const target = service === undefined ? undefined : await runningTask(app, service);
+  // Audited, not locked, like `app run`: a maintenance function may run for a long time.
+  const exitCode = await runOperation(
+    {
+      kind: 'cmd',
       app: app.name,
       server: app.server,
-      argv: deps.argv,
-      startedAt,
       version: { to: release.label },
-      result: 'failed',
-      message: `cmd ${opts.fn} ${where}: ${errorMessage(err)}`,
-    });
-    throw err;
-  }
-  await recordAudit(deps, {
-    app: app.name,
-    server: app.server,
-    argv: deps.argv,
-    startedAt,
-    version: { to: release.label },
-    result: exitCode === 0 ? 'ok' : 'failed',
-    message: `cmd ${opts.fn} ${where}: exit code ${exitCode}`,
-  });
+      lock: false,
+      catchSignals: false,
+    },
+    deps,
+    async (op) => {
+      const code =
+        target === undefined
+          ? await runLocalShell(script, opts.args, {
+              env: { ...deps.env, ...appEnv },
+              cwd: release.dir,
+              stdin: opts.stdio.stdin,
+              stdout: opts.stdio.stdout,
+              stderr: opts.stdio.stderr,
+            })
+          : await execInContainer(
+              target.docker,
+              target.containerId,
+              {
+                cmd: ['sh', '-c', script, opts.fn, ...opts.args],
+                env: Object.entries(appEnv).map(([k, v]) => `${k}=${v}`),
+                user: opts.user,
+                tty: opts.tty,
+              },
+              opts.stdio,
+            );
+      op.note.message = `cmd ${opts.fn} ${where}: exit code ${code}`;
+      if (code !== 0) op.note.result = 'failed';
+      return code;
+    },
+  );
   return { app: app.name, service, fn: opts.fn, version: release.label, exitCode };
 }
 

@@ -1,10 +1,10 @@
 import { lstat } from 'node:fs/promises';
 import { basename, dirname, posix, resolve as resolvePath } from 'node:path';
-import { errnoCode, errorMessage, UserError } from '../../errors.js';
+import { errnoCode, UserError } from '../../errors.js';
 import type { ContainerPathStat } from '../../infra/docker/client.js';
 import { extractTo, packPath } from '../../infra/tar/fs.js';
-import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
+import { runOperation } from '../operation/run.js';
 import { resolveApp } from './resolve.js';
 import { runningTask } from './task.js';
 
@@ -43,7 +43,7 @@ const isDir = (s: ContainerPathStat) => Math.floor(s.mode / 2 ** 31) % 2 === 1;
  */
 export async function appCp(
   opts: AppCpOptions,
-  deps: Pick<Deps, 'paths' | 'docker' | 'events' | 'env' | 'argv'>,
+  deps: Pick<Deps, 'paths' | 'docker' | 'events' | 'env' | 'argv' | 'signals' | 'machineId' | 'clock'>,
 ): Promise<AppCpResult> {
   const from = containerSide(opts.src);
   const to = containerSide(opts.dst);
@@ -125,28 +125,12 @@ export async function appCp(
         },
       );
   }
-  const startedAt = new Date();
   const destination = `${dest.service}:${posix.join(dir, name)}`;
-  try {
+  // Audited, not locked (a long copy must not block deploys); copying out is a read, not audited.
+  await runOperation({ kind: 'cp', app: app.name, server: app.server, lock: false }, deps, async (op) => {
+    op.checkpoint();
     await target.docker.putArchive(target.containerId, dir, packPath(src, name));
-  } catch (err) {
-    await recordAudit(deps, {
-      app: app.name,
-      server: app.server,
-      argv: deps.argv,
-      startedAt,
-      result: 'failed',
-      message: `cp ${opts.src} -> ${destination}: ${errorMessage(err)}`,
-    });
-    throw err;
-  }
-  await recordAudit(deps, {
-    app: app.name,
-    server: app.server,
-    argv: deps.argv,
-    startedAt,
-    result: 'ok',
-    message: `copied ${opts.src} to ${destination}`,
+    op.note.message = `copied ${opts.src} to ${destination}`;
   });
   return { app: app.name, service: dest.service, direction: 'to-container', destination };
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
-import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
+import { runOperation } from '../operation/run.js';
 import { type ExecStdio, execInContainer } from './exec.js';
 import { resolveApp } from './resolve.js';
 import { runningTask } from './task.js';
@@ -31,7 +31,7 @@ export interface AppRunResult {
  */
 export async function appRun(
   opts: AppRunOptions,
-  deps: Pick<Deps, 'paths' | 'docker' | 'events' | 'env' | 'argv'>,
+  deps: Pick<Deps, 'paths' | 'docker' | 'events' | 'env' | 'argv' | 'signals' | 'machineId' | 'clock'>,
 ): Promise<AppRunResult> {
   if (opts.cmd.length === 0)
     throw new UserError('No command to run', {
@@ -45,34 +45,22 @@ export async function appRun(
     type: 'debug',
     message: `exec in task ${target.task.ID.slice(0, 12)} (container ${target.containerId.slice(0, 12)}) on node ${target.nodeId}`,
   });
-  const startedAt = new Date();
-  let exitCode: number;
-  try {
-    exitCode = await execInContainer(
-      target.docker,
-      target.containerId,
-      { cmd: opts.cmd, env, user: opts.user, tty: opts.tty },
-      opts.stdio,
-    );
-  } catch (err) {
-    await recordAudit(deps, {
-      app: app.name,
-      server: app.server,
-      argv: deps.argv,
-      startedAt,
-      result: 'failed',
-      message: `app run in ${opts.service}: ${err instanceof Error ? err.message : String(err)}`,
-    });
-    throw err;
-  }
-  await recordAudit(deps, {
-    app: app.name,
-    server: app.server,
-    argv: deps.argv,
-    startedAt,
-    result: exitCode === 0 ? 'ok' : 'failed',
-    message: `ran in ${opts.service} (task ${target.task.ID.slice(0, 12)}): exit code ${exitCode}`,
-  });
+  // Audited, not locked: see the comment above.
+  const exitCode = await runOperation(
+    { kind: 'run', app: app.name, server: app.server, lock: false, catchSignals: false },
+    deps,
+    async (op) => {
+      const code = await execInContainer(
+        target.docker,
+        target.containerId,
+        { cmd: opts.cmd, env, user: opts.user, tty: opts.tty },
+        opts.stdio,
+      );
+      op.note.message = `ran in ${opts.service} (task ${target.task.ID.slice(0, 12)}): exit code ${code}`;
+      if (code !== 0) op.note.result = 'failed';
+      return code;
+    },
+  );
   return { app: app.name, service: opts.service, task: target.task.ID, exitCode };
 }
 

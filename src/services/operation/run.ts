@@ -21,6 +21,12 @@ export interface OperationScope {
   lock?: boolean;
   /** `--force-unlock`: take the lock over even from a live holder. */
   forceUnlock?: boolean;
+  /**
+   * Catch Ctrl-C to stop the operation cleanly (default). Off for commands that hand the
+   * terminal to a process in a container (`app run`): there Ctrl-C must reach abra's default
+   * handling and end it, as with `docker exec`.
+   */
+  catchSignals?: boolean;
   /** Write the audit entry to the server too (default); false when the server is unreachable by design. */
   remoteAudit?: boolean;
 }
@@ -122,28 +128,31 @@ export async function runOperation<T>(
   };
 
   let lock: AppLock | undefined;
-  const uninstall = interruptible(deps.signals, {
-    first: (signal) => {
-      deps.events({
-        type: 'warning',
-        message: `${signal}: stopping ${scope.kind} of ${scope.app} after the current step (again to exit at once)`,
-      });
-      stop.abort(new Cancelled(`${scope.kind} of ${scope.app} interrupted`, { signal }));
-    },
-    second: async () => {
-      const state = changes.length
-        ? `changed so far: ${changes.join('; ')}`
-        : 'nothing had been changed on the server yet';
-      deps.events({
-        type: 'warning',
-        message:
-          `Exiting in the middle of ${scope.kind} of ${scope.app}: ${state}. ` +
-          `Check it with \`abra app ps ${scope.app}\` and run the command again to finish.`,
-      });
-      await audit('cancelled', `interrupted twice; ${state}`);
-      await lock?.release();
-    },
-  });
+  const uninstall =
+    scope.catchSignals === false
+      ? () => undefined
+      : interruptible(deps.signals, {
+          first: (signal) => {
+            deps.events({
+              type: 'warning',
+              message: `${signal}: stopping ${scope.kind} of ${scope.app} after the current step (again to exit at once)`,
+            });
+            stop.abort(new Cancelled(`${scope.kind} of ${scope.app} interrupted`, { signal }));
+          },
+          second: async () => {
+            const state = changes.length
+              ? `changed so far: ${changes.join('; ')}`
+              : 'nothing had been changed on the server yet';
+            deps.events({
+              type: 'warning',
+              message:
+                `Exiting in the middle of ${scope.kind} of ${scope.app}: ${state}. ` +
+                `Check it with \`abra app ps ${scope.app}\` and run the command again to finish.`,
+            });
+            await audit('cancelled', `interrupted twice; ${state}`);
+            await lock?.release();
+          },
+        });
 
   try {
     if (scope.lock !== false) {
