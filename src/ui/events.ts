@@ -1,4 +1,5 @@
 import type { EventSink, OperationEvent, PlanSummary, ServiceProgress } from '../domain/events/types.js';
+import { printable } from './sanitize.js';
 
 // The one place events become terminal text. `--machine` runs get JSON lines instead (on
 // stderr, so stdout stays the command's single JSON result).
@@ -22,8 +23,12 @@ export function eventRenderer(opts: EventRendererOptions): EventSink {
     };
   }
   return (e) => {
-    const text = describeEvent(e, opts);
-    if (text !== undefined) opts.write(text.endsWith('\n') ? text : `${text}\n`);
+    const raw = describeEvent(e, opts);
+    if (raw === undefined) return;
+    // Names, task errors, lock holders and log lines come from servers: they must not drive the
+    // terminal. Line breaks and tabs stay.
+    const text = printable(raw, '\n\t');
+    opts.write(text.endsWith('\n') ? text : `${text}\n`);
   };
 }
 

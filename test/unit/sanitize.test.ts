@@ -41,3 +41,13 @@ describe('server text in tables and errors', () => {
     assert.match(text, /locked by alice\\x1b\]0;pwned/);
   });
 });
+
+describe('progress events on the terminal', () => {
+  it('escape control characters from servers, keeping line breaks', async () => {
+    const { eventRenderer } = await import('../../src/ui/events.js');
+    let out = '';
+    const sink = eventRenderer({ write: (s) => (out += s), debug: false, machine: false });
+    sink({ type: 'warning', message: 'locked by evil\u001b[2J@host\nsecond line' });
+    assert.equal(out, 'warning: locked by evil\\x1b[2J@host\nsecond line\n');
+  });
+});
