@@ -103,7 +103,11 @@ export async function runResticTask(
       lines.push(`(the task's output could not be read: ${errorMessage(err)})`);
     }
     return {
-      exitCode: last.Status.ContainerStatus?.ExitCode,
+      // A rejected task never ran (a missing image or mount source): no exit code to believe.
+      exitCode:
+        last.Status.State === 'complete' || last.Status.State === 'failed'
+          ? (last.Status.ContainerStatus?.ExitCode ?? (last.Status.State === 'complete' ? 0 : 1))
+          : undefined,
       state: last.Status.State,
       err: last.Status.Err,
       lines,
