@@ -156,13 +156,16 @@ function noLeftoverTasks(): void {
 }
 
 before(async () => {
-  world = new HelloWorld([{ tag: '1.0.0+1', edit: () => COMPOSE }]);
+  world = new HelloWorld([
+    { tag: '1.0.0+1', edit: () => COMPOSE },
+    { tag: '1.1.0+1', edit: () => COMPOSE.replace('version=1.0.0+1', 'version=1.1.0+1') },
+  ]);
   // The lab's restic image (real servers pull the official one).
   world.env.ABRA_RESTIC_IMAGE = 'abra-lab/restic:1';
   app = world.app('bk', { COMPOSE_FILE: 'compose.yml' });
   stack = world.stack(app);
   repoDir = join(world.home, 'repo');
-  const dep = await world.run('app', 'deploy', app, '-n', '--no-domain-checks');
+  const dep = await world.run('app', 'deploy', app, '1.0.0+1', '-n', '--no-domain-checks');
   assert.equal(dep.code, 0, dep.stderr);
   const conf = await world.run('server', 'backup-config', 'default', '--repository', repoDir);
   assert.equal(conf.code, 0, conf.stderr);
@@ -299,6 +302,22 @@ describe('app backup and restore (lab swarm, postgres + nginx)', () => {
     assert.equal(left[0].id, before[before.length - 1].id);
     // The other app's snapshot was not forgotten.
     assert.match(restic(['snapshots', '--tag', 'app=other.example']), /1 snapshots/);
+  });
+
+  it('app upgrade takes a backup first and names it in its output and audit entry', async () => {
+    const before = JSON.parse((await world.run('app', 'backup', 'ls', app, '--machine')).stdout).snapshots;
+    const up = await world.run('app', 'upgrade', app, '-n', '--no-domain-checks');
+    assert.equal(up.code, 0, up.stderr);
+    const id = /Backed up .* first: snapshot ([0-9a-f]{8})/.exec(up.stdout)?.[1];
+    assert.ok(id, up.stdout);
+    const after = JSON.parse((await world.run('app', 'backup', 'ls', app, '--machine')).stdout).snapshots;
+    assert.equal(after.length, before.length + 1);
+    const newest = after[after.length - 1];
+    assert.ok(newest.id.startsWith(id));
+    // Taken before the upgrade: tagged with the version that was running.
+    assert.ok(newest.tags.includes('version=1.0.0+1'), newest.tags.join(' '));
+    const hist = await world.run('app', 'history', app, '--machine');
+    assert.match(hist.stdout, new RegExp(`backup snapshot ${id}`));
   });
 
   it('a wrong repository password is a clear error', async () => {
