@@ -312,6 +312,12 @@ export const registry: NounSpec[] = [
             load: () => import('../commands/app/backup/ls.js'),
           },
           {
+            name: 'download',
+            aliases: ['dl'],
+            summary: 'Stream a snapshot of the app as a tar file to this machine',
+            load: () => import('../commands/app/backup/download.js'),
+          },
+          {
             name: 'forget',
             aliases: [],
             summary: "Apply a retention policy to the app's snapshots (restic forget --prune)",

@@ -86,12 +86,13 @@ function psql(sql: string): string {
   return exec('db', `psql -U postgres -d app -At -c "${sql}"`).trim();
 }
 
+/** Every entry's mode, type and path, every file's sha256, every link's target (GNU find). */
+const TREE =
+  'export LC_ALL=C; find . -printf "%m %y %p\\n" | sort -k3 && find . -type f -exec sha256sum {} + | sort -k2 && find . -type l -printf "%p -> %l\\n" | sort';
+
 /** The web volume's tree: every file's path and sha256, and the directories. */
 function webTree(): string {
-  return exec(
-    'web',
-    'cd /usr/share/nginx/html && find . -type d | sort && find . -type f -exec sha256sum {} + | sort -k2',
-  );
+  return exec('web', `cd /usr/share/nginx/html && ${TREE}`);
 }
 
 /** restic in a one-shot swarm job with the repository's password secret (tests only). */
@@ -244,6 +245,29 @@ describe('app backup and restore (lab swarm, postgres + nginx)', () => {
     assert.equal(webTree(), tree);
     assert.equal(psql("SELECT string_agg(id || ':' || body, ',' ORDER BY id) FROM items"), rows);
     noLeftoverTasks();
+
+    // Download: the snapshot as a tar, byte-exact, whose content tree is the one backed up.
+    const tarFile = join(world.home, 'dl.tar');
+    const dl = await world.run('app', 'backup', 'download', app, '--output', tarFile);
+    assert.equal(dl.code, 0, dl.stderr);
+    const out = join(world.home, 'dl');
+    mkdirSync(out);
+    execFileSync('tar', ['-xf', tarFile, '-C', out]);
+    assert.equal(
+      execFileSync('sh', ['-c', `cd ${join(out, 'backup', 'content')} && ${TREE}`], {
+        encoding: 'utf8',
+      }).trim(),
+      tree,
+    );
+    assert.equal(
+      readFileSync(join(out, 'backup', 'pgdata', 'dump', 'app.sql'), 'utf8').includes(
+        'CREATE TABLE public.items',
+      ),
+      true,
+    );
+    const again = await world.run('app', 'backup', 'download', app, '--output', tarFile);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exists already/);
 
     const check = restic(['check', '--read-data']);
     assert.match(check, /no errors were found/);
