@@ -78,8 +78,9 @@ export async function appBackupDownload(
   const app = await resolveApp(opts.app, deps);
   const repo = await repositoryForApp(app, deps);
   const secret = await requirePasswordSecret(app.docker, repo, app.server);
+  const prefix = `abra-download-${app.stack}`.slice(0, 50);
   const spec = resticTaskSpec({
-    name: `abra-download-${app.stack}`.slice(0, 50) + `-${Date.now().toString(36)}`,
+    name: `${prefix}-${Date.now().toString(36)}`,
     image: resticImage(deps),
     argv: ['sh', '-c', 'sleep 86400'],
     nodeId: await managerNode(app.docker),
