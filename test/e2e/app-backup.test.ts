@@ -310,7 +310,49 @@ describe('app backup and restore (lab swarm, postgres + nginx)', () => {
   });
 
   it('forget keeps what the policy says, and --all backs up every app of the server', async () => {
+    // A finished task service left by a killed run is removed; a live one (a download running
+    // meanwhile, which takes no lock) is left alone.
+    const leftover = (name: string, args: string[]) =>
+      docker([
+        'service',
+        'create',
+        '-d',
+        '--no-resolve-image',
+        '--mode',
+        'replicated-job',
+        '--label',
+        `coop-cloud.backup.stack=${stack}`,
+        '--name',
+        name,
+        '--entrypoint',
+        'sh',
+        'abra-lab/restic:1',
+        '-c',
+        ...args,
+      ]);
+    const dead = `t-dead-${randomBytes(3).toString('hex')}`;
+    const live = `t-live-${randomBytes(3).toString('hex')}`;
+    leftover(dead, ['true']);
+    leftover(live, ['sleep 600']);
+    for (const name of [dead, live]) {
+      const want = name === dead ? /^Complete/ : /^Running/;
+      const deadline = Date.now() + 30_000;
+      while (!want.test(docker(['service', 'ps', name, '--format', '{{.CurrentState}}']).trim())) {
+        assert.ok(Date.now() < deadline, `${name} did not reach ${want}`);
+        execFileSync('sleep', ['0.3']);
+      }
+    }
     const all = await world.run('app', 'backup', 'create', '--all', 'default', '--machine');
+    const names = docker([
+      'service',
+      'ls',
+      '--filter',
+      `label=coop-cloud.backup.stack=${stack}`,
+      '--format',
+      '{{.Name}}',
+    ]);
+    assert.deepEqual(names.split('\n').filter(Boolean), [live]);
+    docker(['service', 'rm', live]);
     assert.equal(all.code, 0, all.stderr);
     const rows = JSON.parse(all.stdout);
     assert.deepEqual(

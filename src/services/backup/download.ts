@@ -82,7 +82,8 @@ export async function appBackupDownload(
   const spec = resticTaskSpec({
     name: `${prefix}-${Date.now().toString(36)}`,
     image: resticImage(deps),
-    argv: ['sh', '-c', 'sleep 86400'],
+    // Removed at the end; a leftover is removed by the next backup once older than a task may run.
+    argv: ['sh', '-c', 'sleep 21600'],
     nodeId: await managerNode(app.docker),
     mounts: repositoryMounts(repo),
     secret: { id: secret.ID, name: secret.Spec.Name },

@@ -14,6 +14,8 @@ import type { Deps } from '../deps.js';
 
 /** Lines kept from a task's output: restic's JSON summary is near the end; status lines are many. */
 const MAX_LINES = 2000;
+/** The longest a restic task may run (a first backup of a large volume to a slow remote). */
+const MAX_TASK_MS = 6 * 3600_000;
 const TERMINAL = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove']);
 
 export interface TaskOutcome {
@@ -76,7 +78,7 @@ export async function runResticTask(
   };
   const { ID } = await t.docker.createService(resticTaskSpec(task));
   try {
-    const deadline = deps.clock.now() + (opts.timeoutMs ?? 6 * 3600_000);
+    const deadline = deps.clock.now() + (opts.timeoutMs ?? MAX_TASK_MS);
     let last: Task | undefined;
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
@@ -117,12 +119,23 @@ export async function runResticTask(
   }
 }
 
-/** Task services of this stack left by an interrupted run (the app lock is held: none is live). */
-export async function removeLeftoverTasks(docker: DockerClient, stack: string): Promise<string[]> {
+/**
+ * Task services of this stack left by an interrupted run. Read-only runs (backup ls, download)
+ * take no lock and may be live: a task still running is left alone unless it is older than the
+ * longest a task may take.
+ */
+export async function removeLeftoverTasks(
+  docker: DockerClient,
+  stack: string,
+  now = Date.now(),
+): Promise<string[]> {
   const left = await docker.services({ label: [`${BACKUP_TASK_LABEL}=${stack}`] });
   const removed: string[] = [];
   for (const s of left) {
     if (s.Spec.Labels?.[BACKUP_TASK_LABEL] !== stack) continue;
+    const tasks = await docker.tasks({ service: [s.ID] });
+    const live = tasks.some((t) => !TERMINAL.has(t.Status.State));
+    if (live && now - Date.parse(s.CreatedAt) < MAX_TASK_MS) continue;
     await docker.removeService(s.ID).catch(() => undefined);
     removed.push(s.Spec.Name);
   }
