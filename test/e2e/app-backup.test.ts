@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,7 +141,16 @@ function restic(args: string[], repo = repoDir): string {
     }
   } finally {
     docker(['service', 'rm', name]);
+    removeJobContainers(name);
   }
+}
+
+/** Swarm leaves a completed job's container behind after `service rm`. */
+function removeJobContainers(service: string): void {
+  for (const c of docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`])
+    .split('\n')
+    .filter(Boolean))
+    spawnSync('docker', ['rm', '-f', c]);
 }
 
 function noLeftoverTasks(): void {
@@ -154,6 +163,15 @@ function noLeftoverTasks(): void {
     '{{.Name}}',
   ]);
   assert.equal(left.trim(), '', 'no restic task service is left behind');
+  const containers = docker([
+    'ps',
+    '-a',
+    '--filter',
+    `label=coop-cloud.backup.stack=${stack}`,
+    '--format',
+    '{{.Names}}',
+  ]);
+  assert.equal(containers.trim(), '', 'nor its container (which would keep the volumes in use)');
 }
 
 before(async () => {
@@ -188,6 +206,20 @@ after(() => {
     }
   } finally {
     world?.cleanup();
+    // Volumes go once the containers of the removed tasks are gone (swarm removes them lazily).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const vols = docker(['volume', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])
+        .split('\n')
+        .filter(Boolean);
+      if (vols.length === 0 || Date.now() > deadline) break;
+      for (const c of docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`])
+        .split('\n')
+        .filter(Boolean))
+        spawnSync('docker', ['rm', '-f', c]);
+      for (const v of vols) spawnSync('docker', ['volume', 'rm', v]);
+      execFileSync('sleep', ['0.5']);
+    }
     // restic writes the repository as root: remove it from a container.
     try {
       execFileSync('rm', ['-rf', join(world.home)]);
@@ -353,6 +385,8 @@ describe('app backup and restore (lab swarm, postgres + nginx)', () => {
     ]);
     assert.deepEqual(names.split('\n').filter(Boolean), [live]);
     docker(['service', 'rm', live]);
+    removeJobContainers(live);
+    removeJobContainers(dead);
     assert.equal(all.code, 0, all.stderr);
     const rows = JSON.parse(all.stdout);
     assert.deepEqual(

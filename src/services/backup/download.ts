@@ -9,7 +9,7 @@ import type { Deps } from '../deps.js';
 import { resticFailure } from './failure.js';
 import { repositoryForApp, requirePasswordSecret } from './repository.js';
 import { chooseSnapshot } from './snapshots.js';
-import { managerNode, repositoryMounts, resticImage } from './task.js';
+import { managerNode, removeTaskService, repositoryMounts, resticImage } from './task.js';
 
 /** Lines of a stream, last ones kept (restic's messages on stderr). */
 function lineCollector(max = 200): { sink: Writable; lines: string[] } {
@@ -137,6 +137,6 @@ export async function appBackupDownload(
       );
     return { app: app.name, snapshot, bytes };
   } finally {
-    await app.docker.removeService(ID).catch(() => undefined);
+    await removeTaskService(app.docker, ID);
   }
 }

@@ -115,8 +115,22 @@ export async function runResticTask(
       lines,
     };
   } finally {
-    await t.docker.removeService(ID).catch(() => undefined);
+    await removeTaskService(t.docker, ID);
   }
+}
+
+/** The label swarm puts on a task's container naming its service. */
+const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
+
+/**
+ * Remove a task service and its containers: swarm leaves the stopped container of a completed
+ * job behind after the service is gone, and it would keep the app's volumes in use. Only the
+ * containers on the node abra connects to are reachable (issue 16: other nodes).
+ */
+export async function removeTaskService(docker: DockerClient, id: string): Promise<void> {
+  await docker.removeService(id).catch(() => undefined);
+  const left = await docker.containers({ label: [`${SERVICE_ID_LABEL}=${id}`] }).catch(() => []);
+  for (const c of left) await docker.removeContainer(c.Id, true).catch(() => undefined);
 }
 
 /**
@@ -136,8 +150,17 @@ export async function removeLeftoverTasks(
     const tasks = await docker.tasks({ service: [s.ID] });
     const live = tasks.some((t) => !TERMINAL.has(t.Status.State));
     if (live && now - Date.parse(s.CreatedAt) < MAX_TASK_MS) continue;
-    await docker.removeService(s.ID).catch(() => undefined);
+    await removeTaskService(docker, s.ID);
     removed.push(s.Spec.Name);
+  }
+  // Stopped containers of task services already gone (a run killed between the two removals).
+  const stopped = await docker.containers({
+    label: [`${BACKUP_TASK_LABEL}=${stack}`],
+    status: ['exited', 'created', 'dead'],
+  });
+  for (const c of stopped) {
+    if (c.Labels?.[BACKUP_TASK_LABEL] !== stack) continue;
+    await docker.removeContainer(c.Id).catch(() => undefined);
   }
   return removed;
 }
