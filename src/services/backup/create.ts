@@ -142,6 +142,8 @@ export async function takeBackup(
             'restic',
             'backup',
             '--json',
+            // No status lines: only the summary, which is all abra reads.
+            '--quiet',
             ...snapshotTags({ app: app.name, services: entry.services, version }).flatMap((t) => [
               '--tag',
               t,
