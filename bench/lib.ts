@@ -5,7 +5,8 @@ export interface BenchRow {
   figure: string;
   ours: number;
   reference: number | undefined;
-  unit?: 'ms';
+  /** What ours and reference count (default ms). */
+  unit?: string;
   /** What "reference" measured, e.g. "docker --help" or "local unix socket". */
   referenceLabel: string;
   note?: string;
@@ -49,8 +50,8 @@ export function renderRows(rows: BenchRow[]): string {
   const head = ['figure', 'ours', 'reference', 'ratio'];
   const body = rows.map((r) => [
     r.figure,
-    Number.isNaN(r.ours) ? 'failed' : `${r.ours.toFixed(1)} ms`,
-    r.reference === undefined ? '-' : `${r.reference.toFixed(1)} ms (${r.referenceLabel})`,
+    Number.isNaN(r.ours) ? 'failed' : `${r.ours.toFixed(1)} ${r.unit ?? 'ms'}`,
+    r.reference === undefined ? '-' : `${r.reference.toFixed(1)} ${r.unit ?? 'ms'} (${r.referenceLabel})`,
     r.reference === undefined || r.reference === 0 || Number.isNaN(r.ours)
       ? '-'
       : `${(r.ours / r.reference).toFixed(2)}x`,

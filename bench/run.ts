@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark under bench/, one table. Figures, never assertions.
 import { benchApiLatency } from './api-latency.js';
+import { benchBackup } from './backup.js';
 import { benchCliStartup } from './cli-startup.js';
 import { benchComposeLoad } from './compose-load.js';
 import { benchDeploy } from './deploy.js';
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['deploy', benchDeploy],
   ['fleet-status', benchFleetStatus],
   ['upgrade', benchUpgrade],
+  ['backup', benchBackup],
 ];
 
 const only = process.argv.slice(2);

@@ -57,6 +57,18 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/rm.js'),
       },
       {
+        name: 'backup-config',
+        aliases: [],
+        summary: "Show or set the server's restic backup repository",
+        load: () => import('../commands/server/backup-config.js'),
+      },
+      {
+        name: 'backup-init',
+        aliases: [],
+        summary: "Create the server's backup repository and its password (a swarm secret)",
+        load: () => import('../commands/server/backup-init.js'),
+      },
+      {
         name: 'prune',
         aliases: ['p'],
         summary: 'Remove stopped containers, unused networks and images (volumes with --volumes)',
@@ -281,6 +293,43 @@ export const registry: NounSpec[] = [
         aliases: [],
         summary: 'Copy files or directories between this machine and a service container',
         load: () => import('../commands/app/cp.js'),
+      },
+      {
+        name: 'backup',
+        aliases: ['b'],
+        summary: "Back up an app's volumes with restic on its server (backupbot labels)",
+        verbs: [
+          {
+            name: 'create',
+            aliases: ['c'],
+            summary: 'Run the hooks and snapshot the selected volumes (--all: every app of a server)',
+            load: () => import('../commands/app/backup/create.js'),
+          },
+          {
+            name: 'ls',
+            aliases: ['list', 'snapshots'],
+            summary: "List the app's snapshots in the repository",
+            load: () => import('../commands/app/backup/ls.js'),
+          },
+          {
+            name: 'download',
+            aliases: ['dl'],
+            summary: 'Stream a snapshot of the app as a tar file to this machine',
+            load: () => import('../commands/app/backup/download.js'),
+          },
+          {
+            name: 'forget',
+            aliases: [],
+            summary: "Apply a retention policy to the app's snapshots (restic forget --prune)",
+            load: () => import('../commands/app/backup/forget.js'),
+          },
+        ],
+      },
+      {
+        name: 'restore',
+        aliases: [],
+        summary: "Restore an app's volumes from a snapshot (services stopped meanwhile)",
+        load: () => import('../commands/app/restore.js'),
       },
       {
         name: 'undeploy',

@@ -21,6 +21,7 @@ export function defineMove(cmd: Command, direction: Direction): void {
     .option('-D, --no-domain-checks', 'do not check that DOMAIN resolves to the server')
     .option('-c, --no-converge-checks', 'do not wait for the services to converge')
     .option('--force-unlock', "take over another operator's lock on this app")
+    .option('--no-backup', 'upgrade: skip the backup taken first when the app has backup labels')
     .option('-m, --machine', 'print the plan and the result as JSON')
     .action(
       async (
@@ -34,6 +35,7 @@ export function defineMove(cmd: Command, direction: Direction): void {
           domainChecks?: boolean;
           convergeChecks?: boolean;
           forceUnlock?: boolean;
+          backup?: boolean;
           machine?: boolean;
         },
         self: Command,
@@ -52,11 +54,16 @@ export function defineMove(cmd: Command, direction: Direction): void {
               noConvergeChecks: opts.convergeChecks === false,
               noInput: globals.noInput,
               forceUnlock: opts.forceUnlock === true,
+              noBackup: opts.backup === false,
             },
             deps,
           );
           if (opts.machine) return deps.io.out(renderJson(res));
           if (!res.deploy) return;
+          if (res.backup)
+            deps.io.out(
+              `Backed up ${res.app} first: snapshot ${res.backup.snapshots.map((s) => s.summary.snapshotId.slice(0, 8)).join(', ')}.`,
+            );
           const done = direction === 'upgrade' ? 'Upgraded' : 'Rolled back';
           deps.io.out(
             `${done} ${res.app} on ${res.server}: ${res.from} -> ${res.deploy.version} in ${(res.deploy.durationMs / 1000).toFixed(1)}s` +

@@ -55,3 +55,12 @@ export const timeoutLabel = (stack: string): string => abraLabel(stack, 'timeout
 
 /** The variable recipes use for the stack name in compose files (`${STACK_NAME}`). */
 export const STACK_NAME_VAR = 'STACK_NAME';
+
+/**
+ * abra's short-lived restic task services (backup, restore, snapshots): the stack they work
+ * for. NOT the namespace label, so `docker stack rm` leaves them alone and abra can recognise
+ * and remove leftovers of an interrupted run.
+ */
+export const BACKUP_TASK_LABEL = 'coop-cloud.backup.stack';
+/** The swarm secret holding a restic repository's password: the repository URL it is for. */
+export const BACKUP_SECRET_LABEL = 'coop-cloud.backup.repository';

@@ -402,6 +402,13 @@ export class DockerClient {
     return this.request<ContainerSummary[]>('GET', '/containers/json', { query: { all: true, filters } });
   }
 
+  /** Remove a container on this engine (`force`: also a running one). */
+  async removeContainer(id: string, force = false): Promise<void> {
+    await this.request('DELETE', `/containers/${encodeURIComponent(id)}`, {
+      query: { force: force || undefined },
+    });
+  }
+
   async volumes(filters?: Filters): Promise<Volume[]> {
     const res = await this.request<{ Volumes: Volume[] | null }>('GET', '/volumes', {
       query: { filters },

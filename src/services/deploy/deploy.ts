@@ -85,6 +85,11 @@ export interface DeployReleaseOptions
   extends Omit<DeployOptions, 'app' | 'version' | 'chaos' | 'ignoreEnvVersion'> {
   /** deploy, upgrade or rollback: what the audit log and the messages call it. */
   kind: string;
+  /**
+   * A step under the same lock after the plan was confirmed and before anything is applied
+   * (app upgrade: a backup first). What it returns starts the audit entry's message.
+   */
+  beforeApply?: (op: Operation) => Promise<string | undefined>;
 }
 
 /**
@@ -132,6 +137,7 @@ export async function deployRelease(
         if (!(await deps.prompt.confirm(`${verb} ${app.name} ${release.label} on ${app.server}?`)))
           throw new Cancelled(`${verb} cancelled; nothing was changed`);
       }
+      const before = opts.beforeApply && hasChanges(plan) ? await opts.beforeApply(op) : undefined;
       const fresh = current.services.length === 0;
       const applied = emptyApplied();
       try {
@@ -154,7 +160,7 @@ export async function deployRelease(
       const post = converged === false ? [] : await runPostDeployCmds(app.name, deps);
       const postFailed = post.filter((p) => !p.ok);
       const changed = plan.services.filter((s) => s.action !== 'unchanged').length;
-      op.note.message = `${changed} service(s) changed${
+      op.note.message = `${before ? `${before}; ` : ''}${changed} service(s) changed${
         postFailed.length ? `; post-deploy command(s) failed: ${postFailed.map((p) => p.cmd).join('; ')}` : ''
       }`;
       return {

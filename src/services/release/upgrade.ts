@@ -7,9 +7,13 @@ import {
 } from '../../domain/release/candidates.js';
 import { versionLabel } from '../../domain/stack/contract.js';
 import { parseVersion } from '../../domain/version/parse.js';
-import { UserError } from '../../errors.js';
+import { errorMessage, UserError } from '../../errors.js';
+import type { ResolvedApp } from '../app/resolve.js';
 import { resolveApp } from '../app/resolve.js';
+import { type BackupRun, takeBackup } from '../backup/create.js';
 import { type DeployDeps, type DeployResult, deployRelease } from '../deploy/deploy.js';
+import type { Deps } from '../deps.js';
+import type { Operation } from '../operation/run.js';
 import { readStack } from '../stack/read.js';
 import { recipeClone, resolveRelease } from './resolve.js';
 
@@ -27,6 +31,8 @@ export interface MoveOptions {
   noConvergeChecks: boolean;
   noInput: boolean;
   forceUnlock: boolean;
+  /** `--no-backup`: upgrade without the backup an app with backup labels gets first. */
+  noBackup?: boolean;
 }
 
 export interface ReleaseNote {
@@ -48,6 +54,8 @@ export interface MoveResult {
   majorBump: boolean;
   /** The deploy, unless only the notes were asked for or nothing was newer. */
   deploy: DeployResult | undefined;
+  /** The backup taken before the upgrade (apps with backup labels, unless --no-backup). */
+  backup?: BackupRun | undefined;
 }
 
 /**
@@ -57,7 +65,10 @@ export interface MoveResult {
  * with convergence watch and automatic rollback. The env file records the new version only
  * after convergence.
  */
-export async function appMove(opts: MoveOptions, deps: DeployDeps): Promise<MoveResult> {
+export async function appMove(
+  opts: MoveOptions,
+  deps: DeployDeps & Pick<Deps, 'servers'>,
+): Promise<MoveResult> {
   const app = await resolveApp(opts.app, deps);
   const { services } = await readStack(app.docker, app.stack);
   const label = services.map((s) => s.Spec.Labels?.[versionLabel(app.stack)]).find((v) => v !== undefined);
@@ -154,8 +165,14 @@ export async function appMove(opts: MoveOptions, deps: DeployDeps): Promise<Move
   if (opts.releaseNotesOnly)
     return { ...base, to: target.raw, candidates, notes, majorBump, deploy: undefined };
   const release = await resolveRelease({ recipe: app.recipe.name, chaos: false, version: target.raw }, deps);
-  const deploy = await deployRelease(app, release, { ...opts, kind: opts.direction }, deps);
-  return { ...base, to: target.raw, candidates, notes, majorBump, deploy };
+  const backup = backupFirst(app, opts, deps);
+  const deploy = await deployRelease(
+    app,
+    release,
+    { ...opts, kind: opts.direction, ...(backup.step ? { beforeApply: backup.step } : {}) },
+    deps,
+  );
+  return { ...base, to: target.raw, candidates, notes, majorBump, deploy, backup: backup.run() };
 }
 
 /** release/<version> at the target release (it holds every earlier note too), else the tag message. */
@@ -189,4 +206,39 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
+}
+
+/**
+ * The backup an upgrade takes first, under the deploy's own lock, after the plan was confirmed
+ * and before anything changes: only for upgrades of apps whose services carry backup labels,
+ * unless --no-backup. A failed backup stops the upgrade before it changed anything.
+ */
+function backupFirst(
+  app: ResolvedApp,
+  opts: MoveOptions,
+  deps: Pick<Deps, 'servers' | 'env' | 'clock'>,
+): { step: ((op: Operation) => Promise<string | undefined>) | undefined; run: () => BackupRun | undefined } {
+  let taken: BackupRun | undefined;
+  if (opts.direction !== 'upgrade' || opts.noBackup) return { step: undefined, run: () => undefined };
+  const step = async (op: Operation): Promise<string | undefined> => {
+    try {
+      taken = await takeBackup(app, op, deps);
+    } catch (err) {
+      if (err instanceof UserError && err.code === 'backup_not_configured') return undefined;
+      throw new UserError(
+        `The backup before the upgrade failed, so nothing was upgraded: ${errorMessage(err)}`,
+        {
+          where: err instanceof UserError ? err.where : undefined,
+          hint: `Fix the backup (\`abra app backup create ${app.name}\` shows why), or upgrade without one: \`abra app upgrade ${app.name} --no-backup\`.`,
+          code: 'upgrade_backup_failed',
+          cause: err,
+        },
+      );
+    }
+    const ids = taken.snapshots.map((s) => s.summary.snapshotId.slice(0, 8)).join(', ');
+    op.emit({ type: 'info', message: `backed up ${app.name} before the upgrade: snapshot ${ids}` });
+    op.changes.push(`backup snapshot ${ids}`);
+    return `backup snapshot ${ids}`;
+  };
+  return { step, run: () => taken };
 }
