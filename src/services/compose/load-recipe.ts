@@ -5,6 +5,7 @@ import type { ComposeConfig } from '../../domain/compose/types.js';
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { UserError } from '../../errors.js';
+import { precompiledComposeValidators } from '../../infra/compose/precompiled.js';
 import { readIfExists } from '../../infra/store/read.js';
 
 export interface LoadRecipeComposeOptions {
@@ -32,9 +33,20 @@ export interface RecipeCompose {
 export function createValidatorLoader(): () => Promise<ComposeSchemaValidator> {
   let validator: Promise<ComposeSchemaValidator> | undefined;
   return () => {
-    validator ??= import('../../domain/compose/schema/index.js').then((m) => m.createComposeValidator());
+    validator ??= loadValidator();
     return validator;
   };
+}
+
+/**
+ * The built CLI has each schema's validator generated ahead of time; from source, ajv compiles
+ * them (test/unit/compose-schema-standalone checks both give the same answers).
+ */
+async function loadValidator(): Promise<ComposeSchemaValidator> {
+  const precompiled = precompiledComposeValidators();
+  if (precompiled)
+    return (await import('../../domain/compose/schema/validator.js')).composeValidatorOf(precompiled);
+  return (await import('../../domain/compose/schema/index.js')).createComposeValidator();
 }
 
 /**
