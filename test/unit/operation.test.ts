@@ -218,6 +218,40 @@ describe('runOperation', () => {
     await running.catch(() => undefined);
   });
 
+  it('a lock confirmed after the last write is not confirmed again at the end; a write after it is', async () => {
+    const updates = async (app: string, fn: Parameters<typeof runOperation>[2]) => {
+      const from = engine.requests.length;
+      await runOperation(scope(app), deps(), fn);
+      // Lock refreshes and the release's mark are label updates of the lock config.
+      return engine.requests.slice(from).filter((r) => /^POST \/[^ ]*configs\/[^/]+\/update/.test(r)).length;
+    };
+    const confirmedLast = await updates('confirmed.example.com', async (op) => {
+      op.checkpoint();
+      await op.confirmLock();
+    });
+    const wroteAfter = await updates('wrote-after.example.com', async (op) => {
+      await op.confirmLock();
+      op.checkpoint();
+    });
+    const never = await updates('never.example.com', async () => undefined);
+    // one refresh + the release mark; two refreshes + the mark; the final refresh + the mark
+    assert.deepEqual([confirmedLast, wroteAfter, never], [2, 3, 2]);
+  });
+
+  it('a stop requested after the last confirmation still counts (no result is claimed)', async () => {
+    const d = deps();
+    const err = await runOperation(scope('late-stop.example.com'), d, async (op) => {
+      await op.confirmLock();
+      // A lost lock noticed by the keep-alive aborts the same signal as Ctrl-C does.
+      d.signals.emit('SIGINT', 'SIGINT');
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof Cancelled, String(err));
+    assert.equal(d.auditLines().at(-1)?.result, 'cancelled');
+  });
+
   it('without the lock (app unlock) it still audits', async () => {
     const d = deps();
     await runOperation(
