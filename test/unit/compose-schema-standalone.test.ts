@@ -3,8 +3,7 @@
 // at run time. Both must give the same answer on every input: the same raw errors and the same
 // issues, for every schema version, on the corpus and on random mutations of it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,10 +17,11 @@ import {
   type ComposeSchemaVersion,
   composeValidatorOf,
 } from '../../src/domain/compose/schema/index.js';
+import { loadValidatorScript } from '../../src/infra/compose/precompiled.js';
 import { corpusComposeTexts } from '../helpers/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'abra-standalone-test-'));
-const load = createRequire(join(dir, 'x.cjs'));
+let usedCache = 0;
 const generated = new Map<ComposeSchemaVersion, ValidateFunction>();
 const runtimeAjv = createComposeAjv();
 const runtime = new Map<ComposeSchemaVersion, ValidateFunction>();
@@ -29,7 +29,10 @@ const runtime = new Map<ComposeSchemaVersion, ValidateFunction>();
 before(async () => {
   await buildComposeValidators(dir);
   for (const v of COMPOSE_SCHEMA_VERSIONS) {
-    generated.set(v, load(`./${v}.cjs`) as ValidateFunction);
+    // As the built CLI loads them: with the V8 code cache the build stored.
+    const loaded = loadValidatorScript(join(dir, `${v}.cjs`));
+    if (loaded.usedCache) usedCache++;
+    generated.set(v, loaded.validate);
     runtime.set(v, compileComposeSchema(runtimeAjv, v));
   }
 });
@@ -63,6 +66,23 @@ describe('compose schema: generated validators = ajv at run time', () => {
   it('generates one validator per schema version', () => {
     assert.equal(generated.size, COMPOSE_SCHEMA_VERSIONS.length);
     assert.ok(corpus.length >= 20, `only ${corpus.length} corpus files`);
+  });
+
+  it('loads with the code cache the build stored; ignores a cache that is not for its script', () => {
+    // Same node as the build: V8 takes the cache.
+    assert.equal(usedCache, COMPOSE_SCHEMA_VERSIONS.length);
+    const file = join(dir, '3.8.cjs');
+    const cache = readFileSync(`${file}.v8cache`);
+    const source = readFileSync(file, 'utf8');
+    try {
+      // The same length with other content: V8 alone would take the stale cache.
+      writeFileSync(file, source.replace('"use strict";', "'use strict';"));
+      assert.equal(loadValidatorScript(file).usedCache, false);
+    } finally {
+      writeFileSync(file, source);
+      writeFileSync(`${file}.v8cache`, cache);
+    }
+    assert.equal(loadValidatorScript(file).usedCache, true);
   });
 
   it('agrees on every corpus file under every version (valid and invalid)', () => {
