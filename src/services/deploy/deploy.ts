@@ -66,6 +66,9 @@ export type DeployDeps = Pick<
 
 /** `abra app deploy`: the version abra would choose (see resolveRelease), then deployRelease. */
 export async function appDeploy(opts: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
+  // Load the schema validator while git runs (loadRelease awaits the same promise and reports
+  // its failure, if any).
+  deps.composeValidator().catch(() => undefined);
   const app = await resolveApp(opts.app, deps);
   const release = await resolveRelease(
     {
