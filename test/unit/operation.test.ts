@@ -222,8 +222,11 @@ describe('runOperation', () => {
     const updates = async (app: string, fn: Parameters<typeof runOperation>[2]) => {
       const from = engine.requests.length;
       await runOperation(scope(app), deps(), fn);
-      // Lock refreshes and the release's mark are label updates of the lock config.
-      return engine.requests.slice(from).filter((r) => /^POST \/[^ ]*configs\/[^/]+\/update/.test(r)).length;
+      const requests = engine.requests.slice(from);
+      // A confirmation is one read of the lock; it writes nothing (only the release marks it).
+      assert.equal(requests.filter((r) => /^POST \/[^ ]*configs\/[^/]+\/update/.test(r)).length, 1);
+      // Reads of the lock object: each confirmation, and the release's own check.
+      return requests.filter((r) => /^GET \/[^ ]*configs\/[^/?]+$/.test(r)).length;
     };
     const confirmedLast = await updates('confirmed.example.com', async (op) => {
       op.checkpoint();
@@ -234,7 +237,7 @@ describe('runOperation', () => {
       op.checkpoint();
     });
     const never = await updates('never.example.com', async () => undefined);
-    // one refresh + the release mark; two refreshes + the mark; the final refresh + the mark
+    // one confirmation + the release's read; two + the release's; the final one + the release's
     assert.deepEqual([confirmedLast, wroteAfter, never], [2, 3, 2]);
   });
 

@@ -34,7 +34,7 @@ export interface Operation {
   /** Throws why the operation must stop, if it must; called before every write. */
   checkpoint(): void;
   /**
-   * Ask the server whether the lock is still ours (a refresh); throws `lock_lost` if not. Called
+   * Ask the server whether the lock is still ours (one read); throws `lock_lost` if not. Called
    * before a result is claimed: the keep-alive alone may notice a takeover only much later.
    */
   confirmLock(): Promise<void>;
@@ -117,7 +117,7 @@ export async function runOperation<T>(
     },
     confirmLock: async () => {
       op.checkpoint();
-      await lock?.refresh();
+      await lock?.confirm();
       op.checkpoint();
       unconfirmed = false;
     },
