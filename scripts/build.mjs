@@ -1,5 +1,6 @@
 // Bundle the CLI with esbuild: one small entry chunk plus a lazily loaded chunk per command,
 // so `abra --help` parses almost nothing. ssh2 stays external (optional native addons).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
@@ -9,6 +10,20 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const next = new URL('../dist.next', import.meta.url);
 const old = new URL('../dist.old', import.meta.url);
 await rm(next, { recursive: true, force: true });
+// The compose schema validators, generated ahead of time (standalone ajv code): a deploy then
+// neither loads ajv nor compiles a schema. dist/compose-schema/<version>.cjs, loaded by
+// src/infra/compose/precompiled.ts.
+const VALIDATORS_DIR = 'compose-schema';
+execFileSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    new URL('./compose-validators.ts', import.meta.url).pathname,
+    `dist.next/${VALIDATORS_DIR}`,
+  ],
+  { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname },
+);
 await build({
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist.next',
@@ -19,7 +34,10 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ssh2', 'cpu-features'],
-  define: { __ABRA_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __ABRA_VERSION__: JSON.stringify(pkg.version),
+    __ABRA_COMPOSE_VALIDATORS__: JSON.stringify(VALIDATORS_DIR),
+  },
   banner: {
     js: "import { createRequire as __abraCreateRequire } from 'node:module'; const require = __abraCreateRequire(import.meta.url);",
   },

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import type { Command } from 'commander';
 import { DockerConnector } from '../infra/docker/connector.js';
 import { GitClient } from '../infra/git/client.js';
@@ -63,7 +62,13 @@ export async function withDeps<T>(
     events,
     prompt: io,
     clock: systemClock,
-    dns: { lookup4: async (name) => (await lookup(name, { family: 4, all: true })).map((a) => a.address) },
+    // Loaded on first use: most commands never resolve a name.
+    dns: {
+      lookup4: async (name) => {
+        const { lookup } = await import('node:dns/promises');
+        return (await lookup(name, { family: 4, all: true })).map((a) => a.address);
+      },
+    },
     signals: process,
     machineId: () => {
       ownId ??= machineId(paths.root);

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
 
 /** All terminal interaction goes through here, so nothing else needs to know about TTYs. */
@@ -39,6 +38,8 @@ export function consoleIo(opts: ConsoleIoOptions): Io {
           code: 'confirmation_required',
         });
       }
+      // Loaded on first use: most runs never ask.
+      const { createInterface } = await import('node:readline');
       const rl = createInterface({ input: stdin, output: stderr });
       const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
       rl.close();

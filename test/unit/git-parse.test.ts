@@ -6,13 +6,16 @@ import { parseCatFileBatch, parseLsTree, parseStatus, parseTagRefs } from '../..
 describe('git output parsers', () => {
   it('parseTagRefs: annotated tags peel to their commit, lightweight ones are the commit', () => {
     const out =
-      'refs/tags/1.0.0+1.2\0tag\0aaaa\0cccc\n' +
-      'refs/tags/v0.9.0\0commit\0bbbb\0\n' +
-      'refs/tags/a/b\0tag\0dddd\0eeee\n';
+      'refs/tags/1.0.0+1.2\0tag\0aaaa\0cccc\0commit\n' +
+      'refs/tags/v0.9.0\0commit\0bbbb\0\0\n' +
+      'refs/tags/a/b\0tag\0dddd\0eeee\0tag\n' +
+      'refs/tags/tree\0tree\0ffff\0\0\n';
     assert.deepEqual(parseTagRefs(out), [
-      { name: '1.0.0+1.2', annotated: true, commit: 'cccc' },
-      { name: 'v0.9.0', annotated: false, commit: 'bbbb' },
-      { name: 'a/b', annotated: true, commit: 'eeee' },
+      { name: '1.0.0+1.2', annotated: true, commit: 'cccc', peeledToCommit: true },
+      { name: 'v0.9.0', annotated: false, commit: 'bbbb', peeledToCommit: true },
+      // A tag of a tag: the peeled object is another tag, not a commit.
+      { name: 'a/b', annotated: true, commit: 'eeee', peeledToCommit: false },
+      { name: 'tree', annotated: false, commit: 'ffff', peeledToCommit: false },
     ]);
     assert.deepEqual(parseTagRefs(''), []);
   });

@@ -218,6 +218,43 @@ describe('runOperation', () => {
     await running.catch(() => undefined);
   });
 
+  it('a lock confirmed after the last write is not confirmed again at the end; a write after it is', async () => {
+    const updates = async (app: string, fn: Parameters<typeof runOperation>[2]) => {
+      const from = engine.requests.length;
+      await runOperation(scope(app), deps(), fn);
+      const requests = engine.requests.slice(from);
+      // A confirmation is one read of the lock; it writes nothing (only the release marks it).
+      assert.equal(requests.filter((r) => /^POST \/[^ ]*configs\/[^/]+\/update/.test(r)).length, 1);
+      // Reads of the lock object: each confirmation, and the release's own check.
+      return requests.filter((r) => /^GET \/[^ ]*configs\/[^/?]+$/.test(r)).length;
+    };
+    const confirmedLast = await updates('confirmed.example.com', async (op) => {
+      op.checkpoint();
+      await op.confirmLock();
+    });
+    const wroteAfter = await updates('wrote-after.example.com', async (op) => {
+      await op.confirmLock();
+      op.checkpoint();
+    });
+    const never = await updates('never.example.com', async () => undefined);
+    // one confirmation + the release's read; two + the release's; the final one + the release's
+    assert.deepEqual([confirmedLast, wroteAfter, never], [2, 3, 2]);
+  });
+
+  it('a stop requested after the last confirmation still counts (no result is claimed)', async () => {
+    const d = deps();
+    const err = await runOperation(scope('late-stop.example.com'), d, async (op) => {
+      await op.confirmLock();
+      // A lost lock noticed by the keep-alive aborts the same signal as Ctrl-C does.
+      d.signals.emit('SIGINT', 'SIGINT');
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof Cancelled, String(err));
+    assert.equal(d.auditLines().at(-1)?.result, 'cancelled');
+  });
+
   it('without the lock (app unlock) it still audits', async () => {
     const d = deps();
     await runOperation(

@@ -117,3 +117,45 @@ describe('resolveRelease: one rule for every reader of a recipe', () => {
     );
   });
 });
+
+describe('resolveRelease against real git: a tag names its commit', () => {
+  it('annotated, lightweight and a tag of a tag all resolve to the commit; files are read in one batch', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { GitClient } = await import('../../src/infra/git/client.js');
+    const root = mkdtempSync(join(tmpdir(), 'abra-resolve-'));
+    try {
+      const dir = join(root, 'recipes', 'r');
+      mkdirSync(dir, { recursive: true });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      git('init', '-q', '-b', 'main');
+      writeFileSync(join(dir, 'compose.yml'), 'one');
+      git('add', '-A');
+      git('commit', '-qm', 'one');
+      const first = git('rev-parse', 'HEAD').trim();
+      git('tag', '-a', '1.0.0+1', '-m', 'annotated');
+      git('tag', '1.0.1+1');
+      git('tag', '-a', '1.0.2+1', '-m', 'tag of a tag', '1.0.0+1');
+      writeFileSync(join(dir, 'compose.yml'), 'two');
+      git('commit', '-qam', 'two');
+      const calls: string[] = [];
+      const client = new GitClient({ env: process.env, debug: (line) => calls.push(line) });
+      const d = { paths: abraPaths({ ABRA_DIR: root }), git: client };
+      for (const version of ['1.0.0+1', '1.0.1+1', '1.0.2+1']) {
+        const r = await resolveRelease({ recipe: 'r', version, chaos: false }, d);
+        assert.equal(r.commit, first, version);
+        assert.deepEqual(await r.readFiles(['compose.yml', 'missing.yml']), ['one', undefined]);
+      }
+      // The tag list answers for the first two; only the tag of a tag asks rev-parse.
+      assert.equal(calls.filter((c) => c.includes('rev-parse --verify')).length, 1, calls.join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

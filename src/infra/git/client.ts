@@ -66,7 +66,11 @@ export class GitClient {
 
   async tags(dir: string): Promise<TagRef[]> {
     const { stdout } = await this.run(
-      ['for-each-ref', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)', 'refs/tags'],
+      [
+        'for-each-ref',
+        '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(*objecttype)',
+        'refs/tags',
+      ],
       dir,
     );
     return parseTagRefs(stdout);

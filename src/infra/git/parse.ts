@@ -7,6 +7,11 @@ export interface TagRef {
   annotated: boolean;
   /** The commit the tag ends up at. */
   commit: string;
+  /**
+   * True when `commit` is known to be a commit (a lightweight tag on a commit, or an annotated
+   * tag of a commit): callers may use it instead of asking git again. Not for a tag of a tag.
+   */
+  peeledToCommit?: boolean;
 }
 
 export interface StatusEntry {
@@ -24,11 +29,12 @@ export function parseTagRefs(stdout: string): TagRef[] {
   const tags: TagRef[] = [];
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
-    const [ref = '', type = '', object = '', peeled = ''] = line.split('\0');
+    const [ref = '', type = '', object = '', peeled = '', peeledType = ''] = line.split('\0');
     tags.push({
       name: ref.replace(/^refs\/tags\//, ''),
       annotated: type === 'tag',
       commit: peeled || object,
+      peeledToCommit: type === 'commit' || (type === 'tag' && peeledType === 'commit'),
     });
   }
   return tags;

@@ -35,7 +35,7 @@ export async function appCompose(
     deps,
   );
   const loaded = await loadRecipeCompose(
-    { recipeDir: release.dir, env, domain: found.app, readRecipeFile: release.readFile },
+    { recipeDir: release.dir, env, domain: found.app, readRecipeFiles: release.readFiles },
     deps.composeValidator,
   );
   return {

@@ -5,6 +5,7 @@ import type { ComposeConfig } from '../../domain/compose/types.js';
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import type { EnvDocument } from '../../domain/env/document.js';
 import { UserError } from '../../errors.js';
+import { precompiledComposeValidators } from '../../infra/compose/precompiled.js';
 import { readIfExists } from '../../infra/store/read.js';
 
 export interface LoadRecipeComposeOptions {
@@ -16,10 +17,11 @@ export interface LoadRecipeComposeOptions {
   /** Skip schema validation (only for tools that want to see an invalid file merged). */
   validate?: boolean;
   /**
-   * Read a recipe file by its path relative to the recipe; default: the working tree. Deploys
-   * and `app compose` read the app's pinned version straight from git instead.
+   * Read recipe files by their paths relative to the recipe (undefined where one does not
+   * exist), all at once; default: the working tree. Deploys and `app compose` read the app's
+   * pinned version straight from git instead (one `git cat-file --batch`).
    */
-  readRecipeFile?: (relativePath: string) => Promise<string | undefined>;
+  readRecipeFiles?: (relativePaths: string[]) => Promise<(string | undefined)[]>;
 }
 
 export interface RecipeCompose {
@@ -32,9 +34,20 @@ export interface RecipeCompose {
 export function createValidatorLoader(): () => Promise<ComposeSchemaValidator> {
   let validator: Promise<ComposeSchemaValidator> | undefined;
   return () => {
-    validator ??= import('../../domain/compose/schema/index.js').then((m) => m.createComposeValidator());
+    validator ??= loadValidator();
     return validator;
   };
+}
+
+/**
+ * The built CLI has each schema's validator generated ahead of time; from source, ajv compiles
+ * them (test/unit/compose-schema-standalone checks both give the same answers).
+ */
+async function loadValidator(): Promise<ComposeSchemaValidator> {
+  const precompiled = precompiledComposeValidators();
+  if (precompiled)
+    return (await import('../../domain/compose/schema/validator.js')).composeValidatorOf(precompiled);
+  return (await import('../../domain/compose/schema/index.js')).createComposeValidator();
 }
 
 /**
@@ -46,33 +59,34 @@ export async function loadRecipeCompose(
   validator: () => Promise<ComposeSchemaValidator>,
 ): Promise<RecipeCompose> {
   const values = opts.env.values();
-  const read = opts.readRecipeFile ?? ((rel: string) => readOptional(join(opts.recipeDir, rel)));
-  const abraSh = await read('abra.sh');
-  const env = composeEnv(values, abraSh === undefined ? {} : readAbraShExports(abraSh), opts.domain);
+  const readAll =
+    opts.readRecipeFiles ??
+    ((rels: string[]) => Promise.all(rels.map((rel) => readOptional(join(opts.recipeDir, rel)))));
   const names = composeFilesOf(values);
+  // Names come from COMPOSE_FILE: never let one climb out of the recipe.
+  for (const name of names)
+    if (name.split('/').includes('..'))
+      throw new UserError(`COMPOSE_FILE entry ${name} points outside the recipe`, {
+        where: opts.env.file,
+        hint: 'List files relative to the recipe directory, e.g. compose.yml:compose.smtp.yml.',
+        code: 'compose_file_invalid',
+      });
+  // abra.sh and every compose file in one read (one git process at a revision).
+  const [abraSh, ...texts] = await readAll(['abra.sh', ...names]);
+  const env = composeEnv(values, abraSh === undefined ? {} : readAbraShExports(abraSh), opts.domain);
   const files = names.map((n) => join(opts.recipeDir, n));
-  const sources = await Promise.all(
-    files.map(async (file, i) => {
-      // Names come from COMPOSE_FILE: never let one climb out of the recipe.
-      if ((names[i] as string).split('/').includes('..')) {
-        throw new UserError(`COMPOSE_FILE entry ${names[i]} points outside the recipe`, {
-          where: opts.env.file,
-          hint: 'List files relative to the recipe directory, e.g. compose.yml:compose.smtp.yml.',
-          code: 'compose_file_invalid',
-        });
-      }
-      const text = await read(names[i] as string);
-      if (text === undefined) {
-        const line = opts.env.entries().findLast((e) => e.key === 'COMPOSE_FILE')?.line;
-        throw new UserError(`COMPOSE_FILE names ${names[i]}, which does not exist in the recipe`, {
-          where: line ? `${opts.env.file}:${line} (COMPOSE_FILE)` : opts.env.file,
-          hint: `Recipe files: see ${opts.recipeDir}. Fix the name, or check out a recipe version that has it.`,
-          code: 'compose_file_missing',
-        });
-      }
-      return { file, text };
-    }),
-  );
+  const sources = files.map((file, i) => {
+    const text = texts[i];
+    if (text === undefined) {
+      const line = opts.env.entries().findLast((e) => e.key === 'COMPOSE_FILE')?.line;
+      throw new UserError(`COMPOSE_FILE names ${names[i]}, which does not exist in the recipe`, {
+        where: line ? `${opts.env.file}:${line} (COMPOSE_FILE)` : opts.env.file,
+        hint: `Recipe files: see ${opts.recipeDir}. Fix the name, or check out a recipe version that has it.`,
+        code: 'compose_file_missing',
+      });
+    }
+    return { file, text };
+  });
   const config = loadCompose({
     files: sources,
     workingDir: opts.recipeDir,

@@ -66,6 +66,9 @@ export type DeployDeps = Pick<
 
 /** `abra app deploy`: the version abra would choose (see resolveRelease), then deployRelease. */
 export async function appDeploy(opts: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
+  // Load the schema validator while git runs (loadRelease awaits the same promise and reports
+  // its failure, if any).
+  deps.composeValidator().catch(() => undefined);
   const app = await resolveApp(opts.app, deps);
   const release = await resolveRelease(
     {
@@ -157,6 +160,8 @@ export async function deployRelease(
       op.changes.push(`recorded ${release.label} in ${app.envPath}`);
       // abra's POST_DEPLOY_CMDS: after a converged deploy, a failure is reported and audited but
       // does not undo the deploy.
+      // Running them changes the app: a write, so the lock is confirmed again after them.
+      if (converged !== false && app.env.values().POST_DEPLOY_CMDS !== undefined) op.checkpoint();
       const post = converged === false ? [] : await runPostDeployCmds(app.name, deps);
       const postFailed = post.filter((p) => !p.ok);
       const changed = plan.services.filter((s) => s.action !== 'unchanged').length;

@@ -19,6 +19,8 @@ export interface WatchOptions {
   /** How many failed tasks of the new spec count as "this version does not start". */
   maxTaskFailures?: number;
   pollMs?: number;
+  /** After an event, wait this long for the rest of its burst before reading (default 30 ms). */
+  settleMs?: number;
   /** Watching a rollback: swarm's rollback states are progress, not failure. */
   rollingBack?: boolean;
   signal?: AbortSignal;
@@ -136,19 +138,24 @@ export async function watchConvergence(
   const abort = () => stopEvents.abort();
   opts.signal?.addEventListener('abort', abort, { once: true });
   let wake: (() => void) | undefined;
+  // An event while a poll is in flight may come after the state that poll read: read again.
+  let missed = false;
   void (async () => {
     try {
       for await (const _ of docker.events({
         filters: { type: ['service', 'container'] },
         signal: stopEvents.signal,
       }))
-        wake?.();
+        if (wake) wake();
+        else missed = true;
     } catch {
       // Events are an accelerator only; polling carries on.
     }
   })();
   try {
+    const settleMs = opts.settleMs ?? 30;
     for (;;) {
+      missed = false;
       const [services, tasks] = await Promise.all([
         Promise.all(targets.map((t) => docker.inspectService(t.id))),
         docker.tasks({ service: targets.map((t) => t.id) }),
@@ -166,14 +173,18 @@ export async function watchConvergence(
       if (allDone || anyFailed) return { ok: allDone, timedOut: false, progress };
       if (Date.now() >= opts.deadline || opts.signal?.aborted) return { ok: false, timedOut: true, progress };
       await new Promise<void>((resolve) => {
+        // Let the burst of events for one change settle before re-reading.
+        if (missed) {
+          setTimeout(resolve, settleMs);
+          return;
+        }
         const timer = setTimeout(
           resolve,
           Math.min(opts.pollMs ?? 250, Math.max(0, opts.deadline - Date.now())),
         );
         wake = () => {
           clearTimeout(timer);
-          // Let the burst of events for one change settle before re-reading.
-          setTimeout(resolve, 30);
+          setTimeout(resolve, settleMs);
         };
       });
       wake = undefined;

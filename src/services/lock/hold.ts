@@ -140,6 +140,10 @@ export function holdLock(
     stack,
     lost: lost.signal,
     refresh,
+    confirm: async () => {
+      if (released) return;
+      await ours();
+    },
     release: async () => {
       unguard();
       await releaseNow();

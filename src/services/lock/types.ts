@@ -41,6 +41,11 @@ export interface AppLock {
   readonly lost: AbortSignal;
   /** Push the expiry one TTL ahead; throws `lock_lost` if the lock is no longer ours. */
   refresh(): Promise<void>;
+  /**
+   * Throws `lock_lost` if the lock no longer carries our token (one read; the keep-alive
+   * refreshes). A token cannot come back once replaced, so "ours now" means "ours throughout".
+   */
+  confirm(): Promise<void>;
   /** Delete the lock if it is still ours. Never throws: a failure is a warning (the lock expires). */
   release(): Promise<void>;
 }

@@ -40,7 +40,7 @@ export interface Operation {
   /** Throws why the operation must stop, if it must; called before every write. */
   checkpoint(): void;
   /**
-   * Ask the server whether the lock is still ours (a refresh); throws `lock_lost` if not. Called
+   * Ask the server whether the lock is still ours (one read); throws `lock_lost` if not. Called
    * before a result is claimed: the keep-alive alone may notice a takeover only much later.
    */
   confirmLock(): Promise<void>;
@@ -110,17 +110,22 @@ export async function runOperation<T>(
       ...(message === undefined ? {} : { message }),
     });
 
+  // Whether a write may have happened since the lock was last confirmed (checkpoint() comes
+  // before every write): if not, the final confirmation would only repeat the last one.
+  let unconfirmed = true;
   const op: Operation = {
     id,
     kind: scope.kind,
     signal: stop.signal,
     checkpoint: () => {
+      unconfirmed = true;
       if (stop.signal.aborted) throw stop.signal.reason;
     },
     confirmLock: async () => {
       op.checkpoint();
-      await lock?.refresh();
+      await lock?.confirm();
       op.checkpoint();
+      unconfirmed = false;
     },
     note,
     changes,
@@ -128,6 +133,10 @@ export async function runOperation<T>(
   };
 
   let lock: AppLock | undefined;
+  // The result is decided: write its audit entry and release the lock at the same time.
+  const auditAndRelease = async (result: AuditResult, message: string | undefined) => {
+    await Promise.all([audit(result, message), lock?.release()]);
+  };
   const uninstall =
     scope.catchSignals === false
       ? () => undefined
@@ -171,17 +180,20 @@ export async function runOperation<T>(
       lost.addEventListener('abort', () => stop.abort(lost.reason), { once: true });
     }
     const value = await fn(op);
-    // Whatever the operation did after losing its lock was not under its protection.
-    await op.confirmLock();
+    // Whatever the operation did after losing its lock was not under its protection. An
+    // operation that confirmed the lock after its last write (deploy does, before recording the
+    // version) needs no second round trip; a loss noticed meanwhile still counts.
+    if (unconfirmed) await op.confirmLock();
+    else if (stop.signal.aborted) throw stop.signal.reason;
     const result = note.result ?? 'ok';
-    await audit(result, note.message);
+    await auditAndRelease(result, note.message);
     finish(result, note.message);
     return value;
   } catch (err) {
     const result: AuditResult =
       note.result === 'rolled-back' ? 'rolled-back' : err instanceof Cancelled ? 'cancelled' : 'failed';
     const message = note.message ?? errorMessage(err);
-    await audit(result, message);
+    await auditAndRelease(result, message);
     finish(result, message);
     throw err;
   } finally {

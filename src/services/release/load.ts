@@ -28,7 +28,7 @@ export async function loadRelease(
   deps: Pick<Deps, 'composeValidator' | 'git'>,
 ): Promise<LoadedRelease> {
   const loaded = await loadRecipeCompose(
-    { recipeDir: release.dir, env: app.env, domain: app.name, readRecipeFile: release.readFile },
+    { recipeDir: release.dir, env: app.env, domain: app.name, readRecipeFiles: release.readFiles },
     deps.composeValidator,
   );
   const config = withAbraLabels(

@@ -48,6 +48,8 @@ export interface Release {
   warnings: string[];
   /** A recipe file at this release (relative path), or undefined when it does not exist there. */
   readFile(relative: string): Promise<string | undefined>;
+  /** Several recipe files at this release at once (one git process). */
+  readFiles(relative: string[]): Promise<(string | undefined)[]>;
 }
 
 export async function resolveRelease(
@@ -56,7 +58,14 @@ export async function resolveRelease(
 ): Promise<Release> {
   const dir = await recipeClone(req.recipe, deps);
   const { git } = deps;
-  const atRev = (rev: string) => (rel: string) => git.showFile(dir, rev, rel);
+  const atRev = (rev: string): Readers => ({
+    readFile: (rel) => git.showFile(dir, rev, rel),
+    readFiles: (rels) =>
+      git.readFiles(
+        dir,
+        rels.map((path) => ({ rev, path })),
+      ),
+  });
   if (req.chaos) {
     if (req.version !== undefined)
       throw new UserError(
@@ -81,6 +90,7 @@ export async function resolveRelease(
       reason: 'chaos',
       warnings: [],
       readFile: (rel) => readOptional(join(dir, rel)),
+      readFiles: (rels) => Promise.all(rels.map((rel) => readOptional(join(dir, rel)))),
     };
   }
   const asked =
@@ -89,17 +99,16 @@ export async function resolveRelease(
       : req.recorded?.version !== undefined
         ? { version: req.recorded.version, where: req.recorded.where, reason: 'recorded' as const }
         : undefined;
-  const tags = (await git.tags(dir)).map((t) => t.name);
+  const refs = await git.tags(dir);
+  const tags = refs.map((t) => t.name);
+  // The tag list already names each tag's commit; ask git only when it could not (a tag of a tag).
+  const tagCommit = async (tag: string) => {
+    const ref = refs.find((t) => t.name === tag);
+    return ref?.peeledToCommit ? ref.commit : git.resolveCommit(dir, tag);
+  };
   if (asked !== undefined) {
     if (tags.includes(asked.version)) {
-      return tagRelease(
-        req.recipe,
-        dir,
-        asked.version,
-        await git.resolveCommit(dir, asked.version),
-        asked.reason,
-        atRev,
-      );
+      return tagRelease(req.recipe, dir, asked.version, await tagCommit(asked.version), asked.reason, atRev);
     }
     const commit = await git.resolveCommit(dir, asked.version);
     if (commit === undefined) throw unknownVersion(req.recipe, asked.version, asked.where, tags);
@@ -115,7 +124,7 @@ export async function resolveRelease(
       envDirty: false,
       reason: asked.reason,
       warnings: [],
-      readFile: atRev(commit),
+      ...atRev(commit),
     };
   }
   const latest = latestVersion(
@@ -124,7 +133,7 @@ export async function resolveRelease(
       .flatMap((r) => (r.ok && r.version.prerelease.length === 0 ? [r.version] : [])),
   );
   if (latest !== undefined)
-    return tagRelease(req.recipe, dir, latest.raw, await git.resolveCommit(dir, latest.raw), 'latest', atRev);
+    return tagRelease(req.recipe, dir, latest.raw, await tagCommit(latest.raw), 'latest', atRev);
   const head = await git.resolveCommit(dir, 'HEAD');
   if (head === undefined)
     throw new UserError(`Recipe ${req.recipe} has no commits yet`, {
@@ -144,7 +153,7 @@ export async function resolveRelease(
     envDirty: false,
     reason: 'unreleased',
     warnings: [`Recipe ${req.recipe} has no release tags; using its current commit ${short}.`],
-    readFile: atRev(head),
+    ...atRev(head),
   };
 }
 
@@ -161,13 +170,15 @@ export async function recipeClone(recipe: string, deps: Pick<Deps, 'paths' | 'gi
   return dir;
 }
 
+type Readers = Pick<Release, 'readFile' | 'readFiles'>;
+
 function tagRelease(
   recipe: string,
   dir: string,
   tag: string,
   commit: string | undefined,
   reason: Release['reason'],
-  atRev: (rev: string) => (rel: string) => Promise<string | undefined>,
+  atRev: (rev: string) => Readers,
 ): Release {
   return {
     recipe,
@@ -180,7 +191,7 @@ function tagRelease(
     envDirty: false,
     reason,
     warnings: [],
-    readFile: atRev(tag),
+    ...atRev(tag),
   };
 }
 

@@ -61,7 +61,15 @@ export async function secretSpecsFor(
       recipeDir: at.recipeDir,
       env,
       domain,
-      ...(rev === undefined ? {} : { readRecipeFile: (rel: string) => git.showFile(at.recipeDir, rev, rel) }),
+      ...(rev === undefined
+        ? {}
+        : {
+            readRecipeFiles: (rels: string[]) =>
+              git.readFiles(
+                at.recipeDir,
+                rels.map((path) => ({ rev, path })),
+              ),
+          }),
     },
     deps.composeValidator,
   );

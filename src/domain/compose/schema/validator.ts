@@ -1,14 +1,11 @@
 // Validates one compose file (after interpolation) against the docker/cli v3 schema of its
-// version. This is the only module that loads ajv; callers import it lazily so commands that
-// never read a compose file do not pay for it.
+// version, given the compiled validator of each version: compiled by ajv at run time
+// (./compile.ts) or generated at build time (scripts/compose-validators.ts). No ajv here.
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { JsonSchema } from './describe.js';
 import { composeJsonSchema } from './document.js';
-import { parseGoDuration } from './duration.js';
-import { goPatternToJs } from './go-regexp.js';
 import { nonFiniteNumbers, orderIssues, type SchemaIssue } from './issues.js';
-import { checkPortValue } from './ports.js';
 import { reduceErrors } from './reduce.js';
 import {
   COMPOSE_SCHEMA_VERSIONS,
@@ -23,42 +20,6 @@ export interface ComposeValidator {
    * (undefined when absent). Returns no issues when docker would accept the file's schema.
    */
   validate(config: Record<string, unknown>, version: string | undefined): SchemaIssue[];
-}
-
-function checkFormat(format: string, value: unknown): boolean {
-  if (format === 'duration') return typeof value !== 'string' || parseGoDuration(value).ok;
-  if (format === 'ports')
-    return (typeof value !== 'string' && typeof value !== 'number') || checkPortValue(value).ok;
-  // docker/cli registers no checker for `expose`, so anything passes.
-  return true;
-}
-
-// `optimize: false` halves schema compilation (about 100 -> 55 ms per version), which every
-// deploy pays once; the validated documents are tiny, so the slower generated code costs nothing.
-function createAjv(): Ajv {
-  const regExp = Object.assign(
-    (pattern: string, flags: string) => new RegExp(goPatternToJs(pattern), flags),
-    {
-      code: 'goRegExp',
-    },
-  );
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    logger: false,
-    code: { regExp, optimize: false },
-  });
-  // ajv ties a format to one data type; docker's `ports` format applies to strings and numbers.
-  ajv.removeKeyword('format');
-  ajv.addKeyword({
-    keyword: 'format',
-    type: ['string', 'number'],
-    schemaType: 'string',
-    errors: false,
-    validate: (format: string, value: unknown) => checkFormat(format, value),
-  });
-  return ajv;
 }
 
 function schemaNodeAt(schema: JsonSchema, steps: readonly string[]): unknown {
@@ -77,11 +38,13 @@ function allows(node: unknown, key: string): boolean {
   return Object.keys(patternProperties ?? {}).some((p) => p === '^x-' && key.startsWith('x-'));
 }
 
-export function createComposeValidator(): ComposeValidator {
-  let ajv: Ajv | undefined;
+/** `validatorFor`: the compiled schema of a version (cached by the caller). */
+export function composeValidatorOf(
+  validatorFor: (version: ComposeSchemaVersion) => ValidateFunction,
+): ComposeValidator {
   const schemas = new Map<ComposeSchemaVersion, JsonSchema>();
-  const compiled = new Map<ComposeSchemaVersion, ValidateFunction>();
 
+  // Only on the error path: which later version would allow a rejected key.
   const schemaFor = (version: ComposeSchemaVersion): JsonSchema => {
     let schema = schemas.get(version);
     if (schema === undefined) {
@@ -89,16 +52,6 @@ export function createComposeValidator(): ComposeValidator {
       schemas.set(version, schema);
     }
     return schema;
-  };
-
-  const validatorFor = (version: ComposeSchemaVersion): ValidateFunction => {
-    let validate = compiled.get(version);
-    if (validate === undefined) {
-      ajv ??= createAjv();
-      validate = ajv.compile(schemaFor(version));
-      compiled.set(version, validate);
-    }
-    return validate;
   };
 
   const laterVersionAllowing = (current: ComposeSchemaVersion, steps: readonly string[], key: string) =>
