@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HelloWorld } from '../helpers/hello-world.js';
 import { docker } from '../helpers/lab.js';
+import {
+  assertNoLeftoverTasks,
+  cleanupBackupWorld,
+  removeJobContainers,
+  resticJob,
+  serviceContainer,
+  serviceExec,
+} from './backup-helpers.js';
 
 // abra app backup / restore on the lab swarm: a postgres service whose pre-hook dumps the
 // database into a backed-up subpath of its volume (restored by a post-restore hook), and an
@@ -60,26 +68,11 @@ let stack: string;
 let repoDir: string;
 
 function container(service: string): string {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const id = docker([
-      'ps',
-      '-q',
-      '--filter',
-      `label=com.docker.swarm.service.name=${stack}_${service}`,
-      '--filter',
-      'status=running',
-    ])
-      .split('\n')
-      .filter(Boolean)[0];
-    if (id) return id;
-    if (Date.now() > deadline) throw new Error(`no running container of ${service}`);
-    execFileSync('sleep', ['0.5']);
-  }
+  return serviceContainer(stack, service);
 }
 
 function exec(service: string, script: string): string {
-  return docker(['exec', container(service), 'sh', '-c', script]);
+  return serviceExec(stack, service, script);
 }
 
 function psql(sql: string): string {
@@ -97,81 +90,11 @@ function webTree(): string {
 
 /** restic in a one-shot swarm job with the repository's password secret (tests only). */
 function restic(args: string[], repo = repoDir): string {
-  const secret = docker([
-    'secret',
-    'ls',
-    '--filter',
-    `label=coop-cloud.backup.repository=${repo}`,
-    '--format',
-    '{{.Name}}',
-  ]).trim();
-  assert.ok(secret, 'the repository has a password secret');
-  const name = `t-restic-${randomBytes(3).toString('hex')}`;
-  docker([
-    'service',
-    'create',
-    '-d',
-    '--no-resolve-image',
-    '--name',
-    name,
-    '--mode',
-    'replicated-job',
-    '--secret',
-    `source=${secret},target=restic_password`,
-    '--env',
-    'RESTIC_PASSWORD_FILE=/run/secrets/restic_password',
-    '--env',
-    `RESTIC_REPOSITORY=${repo}`,
-    '--mount',
-    `type=bind,src=${repo},dst=${repo}`,
-    'abra-lab/restic:1',
-    ...args,
-  ]);
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const state = docker(['service', 'ps', name, '--format', '{{.CurrentState}}']).trim();
-      if (/^(Complete|Failed|Rejected)/.test(state)) {
-        const logs = docker(['service', 'logs', '--raw', name]);
-        assert.match(state, /^Complete/, `restic ${args.join(' ')}: ${state}\n${logs}`);
-        return logs;
-      }
-      if (Date.now() > deadline) throw new Error(`restic ${args.join(' ')} did not finish`);
-      execFileSync('sleep', ['0.3']);
-    }
-  } finally {
-    docker(['service', 'rm', name]);
-    removeJobContainers(name);
-  }
-}
-
-/** Swarm leaves a completed job's container behind after `service rm`. */
-function removeJobContainers(service: string): void {
-  for (const c of docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`])
-    .split('\n')
-    .filter(Boolean))
-    spawnSync('docker', ['rm', '-f', c]);
+  return resticJob(args, repo);
 }
 
 function noLeftoverTasks(): void {
-  const left = docker([
-    'service',
-    'ls',
-    '--filter',
-    `label=coop-cloud.backup.stack=${stack}`,
-    '--format',
-    '{{.Name}}',
-  ]);
-  assert.equal(left.trim(), '', 'no restic task service is left behind');
-  const containers = docker([
-    'ps',
-    '-a',
-    '--filter',
-    `label=coop-cloud.backup.stack=${stack}`,
-    '--format',
-    '{{.Names}}',
-  ]);
-  assert.equal(containers.trim(), '', 'nor its container (which would keep the volumes in use)');
+  assertNoLeftoverTasks(stack);
 }
 
 before(async () => {
@@ -193,38 +116,8 @@ before(async () => {
 });
 
 after(() => {
-  try {
-    for (const s of docker(['service', 'ls', '-q', '--filter', `label=coop-cloud.backup.stack=${stack}`])
-      .split('\n')
-      .filter(Boolean))
-      docker(['service', 'rm', s]);
-    for (const s of docker(['secret', 'ls', '-q', '--filter', 'label=coop-cloud.backup.repository'])
-      .split('\n')
-      .filter(Boolean)) {
-      const labels = docker(['secret', 'inspect', s, '--format', '{{json .Spec.Labels}}']);
-      if (labels.includes(world.home)) docker(['secret', 'rm', s]);
-    }
-  } finally {
-    world?.cleanup();
-    // Volumes go once the containers of the removed tasks are gone (swarm removes them lazily).
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const vols = docker(['volume', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])
-        .split('\n')
-        .filter(Boolean);
-      if (vols.length === 0 || Date.now() > deadline) break;
-      for (const c of docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`])
-        .split('\n')
-        .filter(Boolean))
-        spawnSync('docker', ['rm', '-f', c]);
-      for (const v of vols) spawnSync('docker', ['volume', 'rm', v]);
-      execFileSync('sleep', ['0.5']);
-    }
-    // restic writes the repository as root: remove it from a container.
-    try {
-      execFileSync('rm', ['-rf', join(world.home)]);
-    } catch {}
-  }
+  // restic writes the repository as root: the home directory goes with it.
+  cleanupBackupWorld(world, stack);
 });
 
 describe('app backup and restore (lab swarm, postgres + nginx)', () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import {
   classifyFailure,
   forgetArgs,
+  killedBy,
   parseBackupSummary,
   parseRepository,
   parseSnapshots,
@@ -105,6 +106,18 @@ describe('restic repository, output and task', () => {
       'locked',
     );
     assert.deepEqual(classifyFailure(['x', 'Fatal: boom', '']), { kind: 'other', line: 'Fatal: boom' });
+    // restic asks "Is there a repository" also when it could not connect at all.
+    assert.equal(
+      classifyFailure([
+        'Fatal: unable to open config file: client.Head: Head "http://127.0.0.1:9/config": dial tcp 127.0.0.1:9: connect: connection refused',
+        'Is there a repository at the following location?',
+      ]).kind,
+      'unreachable',
+    );
+    assert.equal(killedBy(137), 'SIGKILL');
+    assert.equal(killedBy(143), 'SIGTERM');
+    assert.equal(killedBy(1), undefined);
+    assert.equal(killedBy(undefined), undefined);
   });
 
   it('the task is a one-shot job pinned to its node, with the password as a secret file', () => {

@@ -63,7 +63,15 @@ export interface ResticTask {
   repository: string;
   env?: string[];
   labels: Record<string, string>;
+  /** The container's hostname, which restic writes into the locks it takes (default SNAPSHOT_HOST). */
+  hostname?: string;
 }
+
+/**
+ * The host name every snapshot is recorded under (`restic backup --host`), whatever task took it,
+ * so restic finds the previous snapshot of the same paths as its parent.
+ */
+export const SNAPSHOT_HOST = 'abra-backup';
 
 /**
  * A one-shot swarm job pinned to a node: mode ReplicatedJob (one completion, never restarted),
@@ -86,7 +94,7 @@ export function resticTaskSpec(t: ResticTask): ServiceSpec {
         Command: [t.argv[0] ?? 'restic'],
         Args: t.argv.slice(1),
         Env: [`RESTIC_REPOSITORY=${t.repository}`, `RESTIC_PASSWORD_FILE=${PASSWORD_FILE}`, ...(t.env ?? [])],
-        Hostname: 'abra-backup',
+        Hostname: t.hostname ?? SNAPSHOT_HOST,
         Labels: t.labels,
         Mounts: mounts,
         Secrets: [
@@ -208,6 +216,10 @@ export function classifyFailure(lines: readonly string[]): { kind: ResticFailure
   if (/wrong password or no key found/i.test(text)) return { kind: 'wrong_password', line: fatal };
   if (/config file already exists|repository master key and config already initialized/i.test(text))
     return { kind: 'repository_exists', line: fatal };
+  // Before "missing": restic says "Is there a repository at the following location?" whenever it
+  // cannot read the config file, also when it could not connect at all.
+  if (/connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|ssh: /i.test(text))
+    return { kind: 'unreachable', line: fatal };
   if (
     /unable to open config file|Is there a repository at the following location|repository does not exist/i.test(
       text,
@@ -216,8 +228,6 @@ export function classifyFailure(lines: readonly string[]): { kind: ResticFailure
     return { kind: 'repository_missing', line: fatal };
   if (/no space left on device/i.test(text)) return { kind: 'no_space', line: fatal };
   if (/repository is already locked/i.test(text)) return { kind: 'locked', line: fatal };
-  if (/connection refused|no such host|dial tcp|i\/o timeout|ssh: /i.test(text))
-    return { kind: 'unreachable', line: fatal };
   return { kind: 'other', line: fatal };
 }
 
@@ -233,3 +243,32 @@ export function forgetArgs(policy: KeepPolicy): string[] {
   }
   return out;
 }
+
+/** The signal that ended a task whose container exited with this code (128 + n), if any. */
+export function killedBy(exitCode: number | undefined): string | undefined {
+  if (exitCode === undefined || exitCode <= 128 || exitCode > 128 + 64) return undefined;
+  const names: Record<number, string> = {
+    1: 'SIGHUP',
+    2: 'SIGINT',
+    6: 'SIGABRT',
+    9: 'SIGKILL',
+    15: 'SIGTERM',
+  };
+  const n = exitCode - 128;
+  return names[n] ?? `signal ${n}`;
+}
+
+/**
+ * A shell script for the restic image that removes the locks a dead restic left in a LOCAL
+ * repository: only those written from the host name `$DEAD_HOST` (one task's own, random), so
+ * no live run's lock is touched. restic's own `unlock` cannot tell: in a container the dead
+ * run's PID is usually alive (PID 1, or one of the new restic's threads). Prints "removed <id>".
+ */
+export const REMOVE_DEAD_LOCKS_SCRIPT = [
+  'set -e',
+  'for id in $(restic list locks --no-lock); do',
+  '  if restic cat lock "$id" --no-lock | grep -qxF "  \\"hostname\\": \\"$DEAD_HOST\\","; then',
+  '    rm -f -- "$REPO_PATH/locks/$id" && echo "removed $id"',
+  '  fi',
+  'done',
+].join('\n');

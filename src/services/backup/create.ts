@@ -7,6 +7,7 @@ import {
 import {
   type BackupSummary,
   parseBackupSummary,
+  SNAPSHOT_HOST,
   snapshotTags,
   type TaskMount,
 } from '../../domain/backup/restic.js';
@@ -21,7 +22,7 @@ import { resticFailure } from './failure.js';
 import { type HookResult, hookFailed, runHook } from './hooks.js';
 import { nodeHoldingVolumes } from './placement.js';
 import { repositoryForApp, requirePasswordSecret } from './repository.js';
-import { removeLeftoverTasks, runResticTask } from './task.js';
+import { removeDeadTaskLocks, removeLeftoverTasks, runResticTask } from './task.js';
 
 /** What a backup or restore needs from the operation it runs in (runOperation's `op`). */
 export interface OpContext {
@@ -144,6 +145,9 @@ export async function takeBackup(
             '--json',
             // No status lines: only the summary, which is all abra reads.
             '--quiet',
+            // One host for every snapshot (each task's own host name is random).
+            '--host',
+            SNAPSHOT_HOST,
             ...snapshotTags({ app: app.name, services: entry.services, version }).flatMap((t) => [
               '--tag',
               t,
@@ -158,7 +162,28 @@ export async function takeBackup(
         { signal: ctx.signal },
       );
       const summary = outcome.exitCode === 0 ? parseBackupSummary(outcome.lines) : undefined;
-      if (!summary) throw resticFailure(outcome, `The backup of ${app.name}`, { repo, server: app.server });
+      if (!summary) {
+        const error = resticFailure(outcome, `The backup of ${app.name}`, { repo, server: app.server });
+        if (outcome.hostname && outcome.exitCode !== undefined && outcome.exitCode !== 0) {
+          // A restic that died (killed, out of memory) leaves its lock in the repository.
+          const removed = await removeDeadTaskLocks(
+            { docker: app.docker, stack: app.stack, nodeId: node, repository: repo, secret },
+            outcome.hostname,
+            deps,
+          );
+          if (removed === undefined)
+            ctx.emit({
+              type: 'warning',
+              message: `could not check ${repo.url} for a lock left by the failed restic run; if \`restic check\` says it is locked, run \`restic unlock --remove-all\` once no backup is running`,
+            });
+          else if (removed.length > 0)
+            ctx.emit({
+              type: 'info',
+              message: `removed the lock the failed restic run left in the repository (${removed.map((id) => id.slice(0, 8)).join(', ')})`,
+            });
+        }
+        throw error;
+      }
       ctx.changes.push(`snapshot ${summary.snapshotId.slice(0, 8)} of ${entry.services.join(', ')}`);
       snapshots.push({
         node,

@@ -1,4 +1,4 @@
-import { classifyFailure, type Repository } from '../../domain/backup/restic.js';
+import { classifyFailure, killedBy, type Repository } from '../../domain/backup/restic.js';
 import { UserError } from '../../errors.js';
 import type { TaskOutcome } from './task.js';
 
@@ -19,6 +19,16 @@ export function resticFailure(
             ? `Check that ${ctx.repo.path} exists on the server (\`abra server backup-init ${ctx.server}\` creates it) and that the restic image is available there.`
             : 'Check that the restic image is available on the server.',
         code: 'backup_task_failed',
+      },
+    );
+  const signal = killedBy(outcome.exitCode);
+  if (signal)
+    return new UserError(
+      `${what} failed: the restic task was killed (${signal}, exit ${outcome.exitCode}) before it finished`,
+      {
+        where,
+        hint: 'Nothing was half-written: restic records a snapshot only once all its data is stored, so the repository stays consistent. Look for what stopped the task (out of memory, a node or docker restart, someone running `docker kill`), then run it again.',
+        code: 'backup_task_killed',
       },
     );
   const { kind, line } = classifyFailure(outcome.lines);

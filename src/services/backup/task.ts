@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Repository } from '../../domain/backup/restic.js';
 import {
   DEFAULT_RESTIC_IMAGE,
+  REMOVE_DEAD_LOCKS_SCRIPT,
   type ResticTask,
   resticTaskSpec,
   type TaskMount,
@@ -24,6 +25,8 @@ export interface TaskOutcome {
   /** The engine's reason when the task never ran (a missing image, a bad mount). */
   err: string | undefined;
   lines: string[];
+  /** The task container's host name (random): restic writes it into the locks it takes. */
+  hostname?: string;
 }
 
 export interface TaskRun {
@@ -64,7 +67,10 @@ export async function runResticTask(
   opts: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<TaskOutcome> {
   const prefix = `abra-${t.purpose}-${t.stack}`.slice(0, 50);
-  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  const rand = randomBytes(4).toString('hex');
+  const name = `${prefix}-${rand}`;
+  // A host name of this task alone: the locks a killed run leaves can be told from live ones.
+  const hostname = `abra-${t.purpose}-${rand}`;
   const task: ResticTask = {
     name,
     image: resticImage(deps),
@@ -75,6 +81,7 @@ export async function runResticTask(
     repository: t.repository.url,
     ...(t.env ? { env: t.env } : {}),
     labels: { [BACKUP_TASK_LABEL]: t.stack },
+    hostname,
   };
   const { ID } = await t.docker.createService(resticTaskSpec(task));
   try {
@@ -113,6 +120,7 @@ export async function runResticTask(
       state: last.Status.State,
       err: last.Status.Err,
       lines,
+      hostname,
     };
   } finally {
     await removeTaskService(t.docker, ID);
@@ -175,4 +183,36 @@ export async function managerNode(docker: DockerClient): Promise<string> {
       code: 'swarm_inactive',
     });
   return id;
+}
+
+/**
+ * After a restic task died (killed, out of memory), remove the locks it left in a local
+ * repository, which would make `restic check`, forget and prune fail until they expire (30
+ * minutes, and only for a restic on the same host). Only locks written from that task's own
+ * host name go. Remote repositories are left alone (restic cannot delete one lock there).
+ * Best effort: returns the ids removed, or undefined when the clean-up itself failed.
+ */
+export async function removeDeadTaskLocks(
+  t: Omit<TaskRun, 'argv' | 'purpose' | 'mounts' | 'env' | 'repositoryParent'>,
+  deadHostname: string,
+  deps: Pick<Deps, 'env' | 'clock'>,
+): Promise<string[] | undefined> {
+  if (t.repository.kind !== 'local') return [];
+  try {
+    const out = await runResticTask(
+      {
+        ...t,
+        purpose: 'unlock',
+        argv: ['sh', '-c', REMOVE_DEAD_LOCKS_SCRIPT],
+        mounts: [],
+        env: [`DEAD_HOST=${deadHostname}`, `REPO_PATH=${t.repository.path}`],
+      },
+      deps,
+      { timeoutMs: 120_000 },
+    );
+    if (out.exitCode !== 0) return undefined;
+    return out.lines.flatMap((l) => /^removed ([0-9a-f]{64})$/.exec(l.trim())?.[1] ?? []);
+  } catch {
+    return undefined;
+  }
 }
