@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { errnoCode } from '../../errors.js';
 
@@ -6,16 +7,18 @@ import { errnoCode } from '../../errors.js';
  * Run a shell script on this machine (`abra app cmd --local`): bash when installed, else sh,
  * with `args` as its positional parameters. Resolves with the exit code (128 + n on signal n).
  */
+export interface LocalShellOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin?: Readable | undefined;
+  stdout: Writable;
+  stderr: Writable;
+}
+
 export async function runLocalShell(
   script: string,
   args: string[],
-  opts: {
-    env: NodeJS.ProcessEnv;
-    cwd: string;
-    stdin?: Readable | undefined;
-    stdout: Writable;
-    stderr: Writable;
-  },
+  opts: LocalShellOptions,
 ): Promise<number> {
   for (const shell of ['bash', 'sh']) {
     try {
@@ -27,18 +30,7 @@ export async function runLocalShell(
   return 127;
 }
 
-function runWith(
-  shell: string,
-  script: string,
-  args: string[],
-  opts: {
-    env: NodeJS.ProcessEnv;
-    cwd: string;
-    stdin?: Readable | undefined;
-    stdout: Writable;
-    stderr: Writable;
-  },
-): Promise<number> {
+function runWith(shell: string, script: string, args: string[], opts: LocalShellOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(shell, ['-c', script, 'abra-cmd', ...args], {
       env: opts.env,
@@ -55,11 +47,11 @@ function runWith(
     child.once('close', (code, signal) => {
       opts.stdin?.unpipe();
       opts.stdin?.pause();
-      resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1));
+      resolve(code ?? (signal ? 128 + signalNumber(signal) : 1));
     });
   });
 }
 
-function signalNumber(signal: NodeJS.Signals): number | undefined {
-  return { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }[signal as string];
+function signalNumber(signal: NodeJS.Signals): number {
+  return constants.signals[signal];
 }
