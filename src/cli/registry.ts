@@ -235,6 +235,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/rollback.js'),
       },
       {
+        name: 'scale',
+        aliases: [],
+        summary: "Set the replica counts of an app's services and wait until they run",
+        load: () => import('../commands/app/scale.js'),
+      },
+      {
         name: 'unlock',
         aliases: [],
         summary: "Remove an app's deploy lock left by a crashed operator",
