@@ -51,6 +51,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/ls.js'),
       },
       {
+        name: 'nodes',
+        aliases: [],
+        summary: 'List the swarm nodes of a server: roles, availability, engine, tasks',
+        load: () => import('../commands/server/nodes.js'),
+      },
+      {
         name: 'rm',
         aliases: ['remove'],
         summary: 'Forget a server (local config only; the server is untouched)',

@@ -16,6 +16,7 @@ import type {
   NetworkCreate,
   Service,
   ServiceSpec,
+  SwarmNode,
   SwarmObject,
   SwarmObjectSpec,
   Task,
@@ -395,6 +396,11 @@ export class DockerClient {
 
   async removeConfig(id: string): Promise<void> {
     await this.request('DELETE', `/configs/${encodeURIComponent(id)}`);
+  }
+
+  /** The swarm's nodes (a manager only). */
+  nodes(filters?: Filters): Promise<SwarmNode[]> {
+    return this.request<SwarmNode[]>('GET', '/nodes', { query: { filters }, expect: 'array' });
   }
 
   /** Containers on the node this engine runs (swarm tasks on other nodes are not listed). */

@@ -109,3 +109,22 @@ export interface DockerEvent {
   time: number;
   timeNano: number;
 }
+
+/** GET /nodes (the fields abra shows). */
+export interface SwarmNode {
+  ID: string;
+  Version: { Index: number };
+  Spec: {
+    Role: 'manager' | 'worker';
+    Availability: 'active' | 'pause' | 'drain';
+    Labels?: Labels;
+    Name?: string;
+  };
+  Description: {
+    Hostname: string;
+    Engine?: { EngineVersion?: string };
+    Platform?: { OS?: string; Architecture?: string };
+  };
+  Status: { State: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string };
+}

@@ -1,9 +1,10 @@
 import { SERVER_WIDE } from '../../domain/audit/entry.js';
-import { Cancelled, errorMessage, UserError } from '../../errors.js';
+import { Cancelled, errorMessage } from '../../errors.js';
 import type { PruneKind } from '../../infra/docker/client.js';
 import type { Filters } from '../../infra/docker/types.js';
 import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
+import { checkServerKnown } from './known.js';
 
 export interface PruneOptions {
   server: string;
@@ -62,13 +63,7 @@ export async function serverPrune(
   opts: PruneOptions,
   deps: Pick<Deps, 'servers' | 'docker' | 'events' | 'prompt' | 'paths' | 'env' | 'argv'>,
 ): Promise<PruneResult> {
-  if (!(await deps.servers.exists(opts.server))) {
-    const known = (await deps.servers.list()).map((s) => s.name);
-    throw new UserError(`Unknown server "${opts.server}"`, {
-      hint: known.length > 0 ? `Known servers: ${known.join(', ')}.` : 'Add one with `abra server add`.',
-      code: 'server_unknown',
-    });
-  }
+  await checkServerKnown(opts.server, deps);
   const docker = deps.docker.client(opts.server);
   const kinds: PruneKind[] = ['containers', 'networks', 'images'];
   if (opts.volumes) {
