@@ -1,4 +1,5 @@
-import type { EventSink, OperationEvent, PlanSummary, ServiceProgress } from '../domain/events/types.js';
+import { describeProgress } from '../domain/events/describe.js';
+import type { EventSink, OperationEvent, PlanSummary } from '../domain/events/types.js';
 import { printable } from './sanitize.js';
 
 // The one place events become terminal text. `--machine` runs get JSON lines instead (on
@@ -79,12 +80,6 @@ export function describeEvent(
         ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] operation ${e.op} ${e.kind} ${e.type.split('.')[1]}`
         : undefined;
   }
-}
-
-export function describeProgress(p: ServiceProgress): string {
-  if (p.state === 'converged') return `running (${p.running}/${p.desired})`;
-  if (p.state === 'pending') return `${p.detail} (${p.running}/${p.desired})`;
-  return `FAILED: ${p.reason}${p.taskError ? ` (${p.taskError})` : ''}`;
 }
 
 function describePlan(kind: string, app: string, server: string, plan: PlanSummary): string {

@@ -8,7 +8,9 @@ import type { AuditEntry } from '../../src/domain/audit/entry.js';
 import { stackNameOf } from '../../src/domain/stack/contract.js';
 import { DockerConnector } from '../../src/infra/docker/connector.js';
 import { abraPaths } from '../../src/infra/store/paths.js';
-import { type AuditDeps, recordAudit, withAudit } from '../../src/services/audit/record.js';
+import { type AuditDeps, recordAudit } from '../../src/services/audit/record.js';
+import { systemClock } from '../../src/services/deps.js';
+import { type Operation, type OperationScope, runOperation } from '../../src/services/operation/run.js';
 import { abra } from '../helpers/cli.js';
 import { docker, hostBlock, type Lab, loadLab, makeOperator, type Operator } from '../helpers/lab.js';
 
@@ -37,6 +39,24 @@ function addApp(op: Operator, server: string, app: string): void {
 }
 
 /** In-process deps for an operator, as a command run on their machine would build them. */
+function audited<T>(
+  deps: AuditDeps & { warnings: string[] },
+  scope: Omit<OperationScope, 'kind'> & { argv: readonly string[] },
+  fn: (op: Operation) => Promise<T>,
+): Promise<T> {
+  return runOperation(
+    { ...scope, kind: scope.argv[1] ?? 'op', lock: false, catchSignals: false },
+    {
+      ...deps,
+      signals: process,
+      machineId: async () => 'test-machine',
+      clock: systemClock,
+      argv: scope.argv,
+    },
+    fn,
+  );
+}
+
 function depsOf(op: Operator, user: string): AuditDeps & { warnings: string[] } {
   const env = { ...op.env, USER: user, ABRA_SSH_CONFIG: join(op.sshDir, 'config') };
   const connector = new DockerConnector({ env, debug: () => undefined });
@@ -113,19 +133,20 @@ describe('audit log: written by one operator, read by another from the server', 
     // carol reaches the same engine through the local socket, under another server name.
     addApp(carol, 'default', app);
     const deps = depsOf(alice, 'alice');
-    // Fake mutating operations, through the helper real commands use.
-    await withAudit(
+    // Fake mutating operations, through the wrapper real commands use (without the lock: the
+    // audit log is what is under test).
+    await audited(
       deps,
       { app, server: 'lab', argv: ['app', 'deploy', app], version: { from: '1.0.0+1' } },
-      async (note) => {
+      async (op) => {
         const name = `${stack}_fake_v1`;
         objects.push({ kind: 'config', name });
         docker(['config', 'create', '--label', `com.docker.stack.namespace=${stack}`, name, '/etc/hostname']);
-        note.version.to = '1.1.0+1';
+        op.note.version.to = '1.1.0+1';
       },
     );
     const argv = ['app', 'secret', 'insert', app, 'db_password', 'v1', SECRET_VALUE];
-    await withAudit(deps, { app, server: 'lab', argv }, async () => {
+    await audited(deps, { app, server: 'lab', argv }, async () => {
       const name = `${stack}_db_password_v1`;
       objects.push({ kind: 'secret', name });
       const client = deps.docker.client('lab');
@@ -136,15 +157,15 @@ describe('audit log: written by one operator, read by another from the server', 
       });
     });
     await assert.rejects(
-      withAudit(deps, { app, server: 'lab', argv: ['app', 'upgrade', app] }, async () => {
+      audited(deps, { app, server: 'lab', argv: ['app', 'upgrade', app] }, async () => {
         throw new Error('image pull failed: manifest unknown');
       }),
       /image pull failed/,
     );
     await assert.rejects(
-      withAudit(deps, { app, server: 'lab', argv: ['app', 'upgrade', app] }, async (note) => {
-        note.version = { from: '1.1.0+1', to: '1.2.0+1' };
-        note.result = 'rolled-back';
+      audited(deps, { app, server: 'lab', argv: ['app', 'upgrade', app] }, async (op) => {
+        op.note.version = { from: '1.1.0+1', to: '1.2.0+1' };
+        op.note.result = 'rolled-back';
         throw new Error('app_web did not converge');
       }),
     );

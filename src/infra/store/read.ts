@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { errnoCode, UserError } from '../../errors.js';
 import { type ReadTextOptions, readBoundedBytes, readTextFile } from './read-file.js';
@@ -195,13 +195,5 @@ export async function statIfExists(
   } catch (err) {
     if (opts.danglingIsAbsent && errnoCode(err) === 'ENOENT') return undefined;
     return absentOrThrow(path, err, what);
-  }
-}
-
-export function statIfExistsSync(path: string, what = 'The path'): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (err) {
-    return absentOrThrowSync(path, err, what);
   }
 }

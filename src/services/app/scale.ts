@@ -1,3 +1,4 @@
+import { describeProgress } from '../../domain/events/describe.js';
 import type { ServiceProgress } from '../../domain/events/types.js';
 import { parseScaleArgs } from '../../domain/scale/parse.js';
 import { shortName } from '../../domain/stack/contract.js';
@@ -89,10 +90,7 @@ export async function appScale(
     op.note.result = 'rolled-back';
     const why = Object.entries(res.progress)
       .filter(([, p]) => p.state !== 'converged')
-      .map(
-        ([n, p]) =>
-          `${n}: ${p.state === 'pending' ? p.detail : p.state === 'failed' ? `${p.reason}${p.taskError ? ` (${p.taskError})` : ''}` : ''}`,
-      )
+      .map(([n, p]) => `${n}: ${describeProgress(p)}`)
       .join('; ');
     throw new UserError(
       `Scaling ${app.name} did not converge, so the previous replica counts were put back: ${why}`,

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuditEntry,
-  type AuditInput,
-  type AuditResult,
-  type AuditVersion,
-  shapeAuditEntry,
-} from '../../domain/audit/entry.js';
+import { type AuditEntry, type AuditInput, shapeAuditEntry } from '../../domain/audit/entry.js';
 import { AUDIT_KEEP, auditStackOf } from '../../domain/audit/stored.js';
 import type { EventSink } from '../../domain/events/types.js';
 import { errorMessage } from '../../errors.js';
@@ -87,56 +81,4 @@ export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Pro
     });
   }
   return { entry, server, local };
-}
-
-/** What a mutating command knows up front. */
-export interface AuditScope {
-  app: string;
-  server: string;
-  /** argv after `abra`, as typed (redacted before it is stored). */
-  argv: readonly string[];
-  version?: AuditVersion;
-  remote?: boolean;
-}
-
-/** What the operation may fill in while it runs: the version it ended on, a rollback, a note. */
-export interface AuditNote {
-  version: AuditVersion;
-  /** Set 'rolled-back' before throwing when the operation undid itself. */
-  result?: AuditResult;
-  message?: string;
-}
-
-/**
- * Run a mutating operation and record it: ok when it returns, failed (or rolled-back, if the
- * operation said so) with the error's message when it throws. The error is rethrown unchanged.
- */
-export async function withAudit<T>(
-  deps: AuditDeps,
-  scope: AuditScope,
-  fn: (note: AuditNote) => Promise<T>,
-): Promise<T> {
-  const startedAt = new Date();
-  const note: AuditNote = { version: { ...scope.version } };
-  const base = { app: scope.app, server: scope.server, argv: scope.argv, startedAt, remote: scope.remote };
-  let value: T;
-  try {
-    value = await fn(note);
-  } catch (err) {
-    const result = note.result === 'rolled-back' ? 'rolled-back' : 'failed';
-    await recordAudit(deps, {
-      ...base,
-      version: note.version,
-      result,
-      message: note.message ?? errorMessage(err),
-    });
-    throw err;
-  }
-  await recordAudit(deps, {
-    ...base,
-    version: note.version,
-    result: note.result ?? 'ok',
-    message: note.message,
-  });
-  return value;
 }

@@ -1,5 +1,6 @@
 import { convergenceTimeout } from '../../domain/deploy/labels.js';
 import { withRecipeVersion } from '../../domain/env/recipe.js';
+import { describeProgress } from '../../domain/events/describe.js';
 import type { PlanSummary } from '../../domain/events/types.js';
 import { type Plan, planRelease } from '../../domain/plan/plan.js';
 import { Cancelled, UserError } from '../../errors.js';
@@ -7,7 +8,7 @@ import { writeEnvFile } from '../../infra/store/env-files.js';
 import { type PostDeployResult, runPostDeployCmds } from '../app/cmd.js';
 import { type ResolvedApp, resolveApp } from '../app/resolve.js';
 import type { Deps } from '../deps.js';
-import { type Operation, runOperation } from '../operation/run.js';
+import { isLockLost, type Operation, runOperation } from '../operation/run.js';
 import { type Applied, applyPlan, emptyApplied } from '../release/apply.js';
 import { deployedVersion, readCurrent } from '../release/current.js';
 import { type LoadedRelease, loadRelease } from '../release/load.js';
@@ -241,7 +242,7 @@ async function undoAfter(
   fresh: boolean,
   op: Operation,
 ): Promise<unknown> {
-  if (err instanceof UserError && err.code === 'lock_lost') {
+  if (isLockLost(err)) {
     op.note.message = `lost the lock; ${op.changes.length ? `changed before stopping: ${op.changes.join('; ')}` : 'nothing changed'}`;
     op.emit({ type: 'warning', message: `Stopped without undoing anything: ${op.note.message}.` });
     return err;
@@ -327,12 +328,6 @@ export function summarizePlan(stack: string, plan: Plan, from: string | undefine
     secrets: plan.secrets,
     configs: plan.configs,
   };
-}
-
-function describeProgress(p: ServiceProgress): string {
-  if (p.state === 'converged') return `running (${p.running}/${p.desired})`;
-  if (p.state === 'pending') return `${p.detail} (${p.running}/${p.desired})`;
-  return `FAILED: ${p.reason}${p.taskError ? ` (${p.taskError})` : ''}`;
 }
 
 function firstFailure(progress: Record<string, ServiceProgress>, timedOut: boolean): string {
