@@ -5,8 +5,9 @@
 // belong, files where directories belong, symlink loops and dangling links.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before } from 'node:test';
 import ssh2 from 'ssh2';
@@ -99,9 +100,15 @@ let sshHostKeyLine = '';
 let sshServer: ssh2.Server | undefined;
 
 before(async () => {
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
-  const pub = keys.public.trim().split(/\s+/);
-  sshServer = new ssh2.Server({ hostKeys: [keys.private] }, (client) => {
+  // ssh-keygen, not ssh2's generator: ssh2 now and then fails to parse an ed25519 key it made
+  // itself ("Malformed OpenSSH private key").
+  const keyDir = mkdtempSync(join(tmpdir(), 'abra-quiet-hostkey-'));
+  const keyFile = join(keyDir, 'host_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+  const privateKey = readFileSync(keyFile, 'utf8');
+  const pub = readFileSync(`${keyFile}.pub`, 'utf8').trim().split(/\s+/);
+  rmSync(keyDir, { recursive: true, force: true });
+  sshServer = new ssh2.Server({ hostKeys: [privateKey] }, (client) => {
     client.on('authentication', (ctx) => ctx.reject(['publickey']));
     client.on('error', () => undefined);
   });
