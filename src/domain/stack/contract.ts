@@ -63,4 +63,10 @@ export const STACK_NAME_VAR = 'STACK_NAME';
  */
 export const BACKUP_TASK_LABEL = 'coop-cloud.backup.stack';
 /** The swarm secret holding a restic repository's password: the repository URL it is for. */
+/**
+ * The short-lived objects that reach a worker node's engine through the manager (a socket
+ * relay on the manager, a socat task on the node, the overlay network between them): the
+ * gateway id. Leftovers of a killed run are found and removed by it.
+ */
+export const GATEWAY_LABEL = 'coop-cloud.abra.gateway';
 export const BACKUP_SECRET_LABEL = 'coop-cloud.backup.repository';

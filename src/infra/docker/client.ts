@@ -136,11 +136,40 @@ export class DockerClient {
   /** Number of HTTP requests issued, for benchmarks and the "constant calls" promise. */
   calls = 0;
 
+  private ownNode: Promise<string> | undefined;
+
   constructor(
     readonly server: string,
     private readonly transport: DockerTransport,
     private apiVersion = DOCKER_API_VERSION,
+    /** Reaches another node's engine (the connector's gateways); absent: only this node. */
+    private readonly nodeAccess?: (nodeId: string) => Promise<DockerClient>,
   ) {}
+
+  /** The swarm node id of the engine this client talks to ('' outside a swarm). */
+  nodeId(): Promise<string> {
+    this.ownNode ??= this.info().then(
+      (i) => i.Swarm?.NodeID ?? '',
+      (err: unknown) => {
+        this.ownNode = undefined;
+        throw err;
+      },
+    );
+    return this.ownNode;
+  }
+
+  /**
+   * A client for the engine of `nodeId`: this one for its own node, else one through a gateway
+   * on the swarm (containers, exec and archives are node-local; the swarm API is not).
+   */
+  async forNode(nodeId: string): Promise<DockerClient> {
+    if (!nodeId || nodeId === (await this.nodeId())) return this;
+    if (!this.nodeAccess)
+      throw new RemoteError(this.server, `Node ${nodeId} cannot be reached from ${this.server}`, {
+        code: 'node_unreachable',
+      });
+    return this.nodeAccess(nodeId);
+  }
 
   /** The API version requests use (raised once if the engine refuses ours as too old). */
   get negotiatedVersion(): string {

@@ -73,6 +73,7 @@ export interface Network {
   Labels: Labels | null;
   Options: Labels | null;
   IPAM?: { Driver?: string; Config?: { Subnet?: string }[] | null };
+  Created?: string;
 }
 
 export interface SwarmObjectSpec {

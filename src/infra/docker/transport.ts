@@ -30,6 +30,12 @@ export function localTransport(env: NodeJS.ProcessEnv = process.env): DockerTran
   return { agent, socketPath, endpoint: `unix://${socketPath}`, close: () => agent.destroy() };
 }
 
+/** A unix socket on this machine (a gateway's relay when the server is the local engine). */
+export function unixTransport(socketPath: string): DockerTransport {
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  return { agent, socketPath, endpoint: `unix://${socketPath}`, close: () => agent.destroy() };
+}
+
 /**
  * An SSH channel posing as a socket for node's http client. It exists synchronously while the
  * channel opens, because node's Agent only counts a socket once createConnection has returned

@@ -147,6 +147,20 @@ export class SshSession {
     return this.dialStdio();
   }
 
+  /**
+   * A byte stream to another unix socket on the server (a gateway's relay): streamlocal, or
+   * when the server refuses that, the remote docker CLI's dial-stdio pointed at that socket.
+   * Paths are abra's own (no shell quoting needed); anything else is a bug.
+   */
+  async openSocketStream(path: string): Promise<Duplex> {
+    if (!/^\/[A-Za-z0-9._/-]+$/.test(path)) throw new Error(`unexpected socket path ${path}`);
+    if (!this.mode) await this.openDockerStream().then((ch) => ch.destroy());
+    if (this.mode === 'dial-stdio') return this.dialStdio(`docker -H unix://${path} system dial-stdio`);
+    return this.streamLocal(path).catch((err: unknown) => {
+      throw this.channelError(err);
+    });
+  }
+
   private streamLocal(path: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       this.client.openssh_forwardOutStreamLocal(path, (err, ch) => {
@@ -156,9 +170,9 @@ export class SshSession {
     });
   }
 
-  private dialStdio(): Promise<Duplex> {
+  private dialStdio(command = 'docker system dial-stdio'): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      this.client.exec('docker system dial-stdio', (err, ch) => {
+      this.client.exec(command, (err, ch) => {
         if (err) return reject(this.channelError(err));
         this.track(ch);
         let stderr = '';

@@ -69,20 +69,10 @@ export async function runningTask(app: ResolvedApp, service: string): Promise<Ta
 
 /**
  * Which engine reaches a task's container. Containers are node-local: exec and the archive
- * endpoints only work on the engine of the node the task runs on. Today that is the app's
- * server when the task is on the node abra is connected to; a task on another node of the
- * swarm is refused clearly. This is the one place worker access (issue 16: a helper task
- * pinned to that node, reached through the manager) will plug in.
+ * endpoints only work on the engine of the node the task runs on. A task on another node of
+ * the swarm is reached through the manager by a gateway (infra/docker/gateway.ts), so the
+ * operator needs no SSH access to workers.
  */
-export async function engineForTask(app: ResolvedApp, task: Task): Promise<DockerClient> {
-  const info = await app.docker.info();
-  const here = info.Swarm.NodeID;
-  if (!task.NodeID || task.NodeID === here) return app.docker;
-  throw new UserError(
-    `The task ${task.ID.slice(0, 12)} of ${app.name} runs on swarm node ${task.NodeID}, not on the node ${app.server} connects to (${here || 'unknown'})`,
-    {
-      hint: 'abra reaches containers only on the node it is connected to for now; reaching tasks on worker nodes comes with the multi-node (server nodes) work. Meanwhile, add that node as its own server with `abra server add`.',
-      code: 'task_on_other_node',
-    },
-  );
+export function engineForTask(app: ResolvedApp, task: Task): Promise<DockerClient> {
+  return app.docker.forNode(task.NodeID ?? '');
 }

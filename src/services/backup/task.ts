@@ -132,13 +132,22 @@ const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 
 /**
  * Remove a task service and its containers: swarm leaves the stopped container of a completed
- * job behind after the service is gone, and it would keep the app's volumes in use. Only the
- * containers on the node abra connects to are reachable (issue 16: other nodes).
+ * job behind after the service is gone, and it would keep the app's volumes in use. The
+ * containers live on the task's node, reached through a gateway when that is not the
+ * manager abra connects to.
  */
 export async function removeTaskService(docker: DockerClient, id: string): Promise<void> {
+  const nodes = new Set(
+    (await docker.tasks({ service: [id] }).catch(() => [] as Task[])).map((t) => t.NodeID ?? ''),
+  );
   await docker.removeService(id).catch(() => undefined);
-  const left = await docker.containers({ label: [`${SERVICE_ID_LABEL}=${id}`] }).catch(() => []);
-  for (const c of left) await docker.removeContainer(c.Id, true).catch(() => undefined);
+  if (nodes.size === 0) nodes.add('');
+  for (const node of nodes) {
+    const engine = await docker.forNode(node).catch(() => undefined);
+    if (!engine) continue;
+    const left = await engine.containers({ label: [`${SERVICE_ID_LABEL}=${id}`] }).catch(() => []);
+    for (const c of left) await engine.removeContainer(c.Id, true).catch(() => undefined);
+  }
 }
 
 /**
