@@ -89,6 +89,12 @@ describe('abra app deploy on the lab swarm', () => {
     const ps = JSON.parse((await world.run('app', 'ps', app, '--machine')).stdout);
     assert.equal(ps.services[0].version, GOOD);
     assert.equal(ps.services[0].replicas, '1/1');
+    // Each task names its node by host name as well as id.
+    const hostname = docker(['info', '--format', '{{.Name}}']).trim();
+    assert.equal(ps.services[0].tasks[0].nodeName, hostname);
+    assert.equal(ps.services[0].tasks[0].node, docker(['info', '--format', '{{.Swarm.NodeID}}']).trim());
+    const table = (await world.run('app', 'ps', app)).stdout;
+    assert.match(table, new RegExp(`NODE[\\s\\S]*#1 +${hostname} +running`));
   });
 
   it('refuses a redeploy of the same version without --force', async () => {

@@ -28,12 +28,13 @@ export function define(cmd: Command): void {
 function renderPs(ps: AppPs): string {
   if (!ps.deployed) return `${ps.app} is not deployed on ${ps.server}.`;
   const rows = ps.services.flatMap((s) => {
-    const head = [s.service, s.image, s.version ?? '-', s.replicas, s.updateState ?? '-', '', ''];
+    const head = [s.service, s.image, s.version ?? '-', s.replicas, '', s.updateState ?? '-', '', ''];
     const tasks = s.tasks.map((t) => [
       '',
       t.image === s.image ? '' : t.image,
       '',
       t.slot === undefined ? '' : `#${t.slot}`,
+      t.nodeName ?? '',
       `${t.state}${t.desired !== 'running' ? ` (-> ${t.desired})` : ''}`,
       t.since.slice(0, 19).replace('T', ' '),
       t.error ?? '',
@@ -41,5 +42,5 @@ function renderPs(ps: AppPs): string {
     return [head, ...tasks];
   });
   const header = ps.deployment ? `${ps.app} on ${ps.server}: ${ps.deployment.summary}\n` : '';
-  return `${header}${renderTable(['service', 'image', 'version', 'replicas', 'state', 'since', 'error'], rows)}`;
+  return `${header}${renderTable(['service', 'image', 'version', 'replicas', 'node', 'state', 'since', 'error'], rows)}`;
 }

@@ -16,6 +16,8 @@ export interface TaskRow {
   service: string;
   slot: number | undefined;
   node: string | undefined;
+  /** The node's host name (its id when the node is gone). */
+  nodeName: string | undefined;
   state: string;
   desired: string;
   since: string;
@@ -58,18 +60,21 @@ export interface AppPs {
   services: ServiceRow[];
 }
 
-/** Services and their tasks for one app: three API calls whatever the app's size. */
+/** Services and their tasks for one app: four API calls whatever the app's size. */
 export async function appPs(
   opts: { app: string; all: boolean },
   deps: Pick<Deps, 'paths' | 'docker' | 'git' | 'events'>,
 ): Promise<AppPs> {
   const app = await resolveApp(opts.app, deps);
-  const [{ services }, tasks, tags] = await Promise.all([
+  const [{ services }, tasks, tags, nodes] = await Promise.all([
     readStack(app.docker, app.stack),
     stackTasks(app.docker, app.stack),
     // Local git, read while the engine answers.
     recipeTags(app.recipe.name, deps),
+    // Tasks name their node by id; people know nodes by host name.
+    app.docker.nodes().catch(() => []),
   ]);
+  const hostOf = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
   const rows = services.map((s): ServiceRow => {
     const labels = s.Spec.Labels ?? {};
     const mine = tasks.filter((t) => t.ServiceID === s.ID && (opts.all || t.DesiredState !== 'shutdown'));
@@ -85,7 +90,7 @@ export async function appPs(
       updateState: s.UpdateStatus?.State,
       tasks: mine
         .sort(bySlotThenNewest)
-        .map((t) => taskRow(shortName(app.stack, s.Spec.Name), t, s.Version.Index)),
+        .map((t) => taskRow(shortName(app.stack, s.Spec.Name), t, hostOf)),
     };
   });
   const out: AppPs = {
@@ -118,11 +123,12 @@ export function deploymentOf(status: DerivedStatus): Deployment {
   };
 }
 
-function taskRow(service: string, t: Task, _serviceVersion: number): TaskRow {
+function taskRow(service: string, t: Task, hostOf: Map<string, string>): TaskRow {
   return {
     service,
     slot: t.Slot,
     node: t.NodeID,
+    nodeName: t.NodeID ? (hostOf.get(t.NodeID) ?? t.NodeID) : undefined,
     state: t.Status.State,
     desired: t.DesiredState,
     since: t.Status.Timestamp,
