@@ -23,6 +23,9 @@ process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// Names of failed tests, repeated above the closing line: a CI log that keeps only its tail
+// still says what failed.
+const failures = [];
 // Static, unit and hostile files run one at a time: the hostile suite bounds each case's time,
 // which a busy machine would distort. e2e files mostly wait on swarm (convergence, rollbacks),
 // create uniquely named objects and share no state, so several run at once; timing-sensitive
@@ -50,11 +53,13 @@ for (const phase of phases) {
     )
       return;
     failed++;
+    failures.push(`${t.file ?? '?'}: ${t.name}`);
   });
   stream.compose(spec).pipe(process.stdout, { end: false });
   await new Promise((resolve) => stream.once('end', resolve));
   await new Promise((resolve) => setImmediate(resolve));
 }
+if (failures.length > 0) process.stdout.write(`\nfailed:\n${failures.map((f) => `  ✖ ${f}`).join('\n')}\n`);
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 process.stdout.write(`\n${line}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
