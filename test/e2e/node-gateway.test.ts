@@ -12,7 +12,6 @@ import { docker, hostBlock, type Lab, loadLab, makeOperator, type Operator } fro
 let lab: Lab;
 let op: Operator;
 let env: NodeJS.ProcessEnv;
-const HELPER = 'abra-lab/socat:1';
 
 before(() => {
   lab = loadLab();
@@ -23,7 +22,7 @@ before(() => {
       UserKnownHostsFile: join(op.sshDir, 'known_hosts'),
     }),
   );
-  env = { ...op.env, ABRA_SSH_CONFIG: join(op.sshDir, 'config'), ABRA_HELPER_IMAGE: HELPER };
+  env = { ...op.env, ABRA_SSH_CONFIG: join(op.sshDir, 'config'), ABRA_HELPER_IMAGE: lab.images.socat };
 });
 
 after(() => op.cleanup());

@@ -25,7 +25,7 @@ export interface Lab {
   noSwarmSock: string;
   userNoPerm: string;
   userNoDocker: string;
-  images: { busybox: string; nginx: string; postgres: string; restic: string };
+  images: { busybox: string; nginx: string; postgres: string; restic: string; socat: string };
 }
 
 export function loadLab(): Lab {
@@ -61,6 +61,7 @@ export function loadLab(): Lab {
       nginx: need('ABRA_LAB_IMAGE_NGINX'),
       postgres: need('ABRA_LAB_IMAGE_POSTGRES'),
       restic: need('ABRA_LAB_IMAGE_RESTIC'),
+      socat: need('ABRA_LAB_IMAGE_SOCAT'),
     },
   };
 }

@@ -12,7 +12,7 @@
 #   5. a second sshd on 127.0.0.1:$ABRA_LAB_SSH_NOSWARM_PORT (2223) in its own mount namespace
 #      where /var/run/docker.sock is the non-swarm daemon
 #   6. client files (known_hosts, ssh_config, bin/ssh wrapper) and self-tests
-#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1}  (images/build-all.sh)
+#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1}  (images/build-all.sh)
 #   8. /var/lib/abra-lab/lab.env for the tests
 #
 # Environment:
@@ -49,6 +49,7 @@ IMG_BUSYBOX=abra-lab/busybox:1
 IMG_NGINX=abra-lab/nginx:1
 IMG_POSTGRES=abra-lab/postgres:15
 IMG_RESTIC=abra-lab/restic:1
+IMG_SOCAT=abra-lab/socat:1
 
 export DOCKER_HOST=unix://$MAIN_SOCK
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -408,7 +409,8 @@ ABRA_LAB_USER_NODOCKER=$USER_NODOCKER
 ABRA_LAB_IMAGE_BUSYBOX=$IMG_BUSYBOX
 ABRA_LAB_IMAGE_NGINX=$IMG_NGINX
 ABRA_LAB_IMAGE_POSTGRES=$IMG_POSTGRES
-ABRA_LAB_IMAGE_RESTIC=$IMG_RESTIC"
+ABRA_LAB_IMAGE_RESTIC=$IMG_RESTIC
+ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT"
 if write_if_changed "$LAB/lab.env" 644 "$env_text"; then log "written $LAB/lab.env"; else log "unchanged $LAB/lab.env"; fi
 
 STEP=total STEP_T=$T0

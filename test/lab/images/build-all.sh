@@ -6,6 +6,7 @@
 #   abra-lab/nginx:1        FROM base: Debian nginx laid out like the official image
 #   abra-lab/postgres:15    FROM base: postgresql-15 + official-style entrypoint
 #   abra-lab/restic:1       FROM base: restic 0.14, ENTRYPOINT restic
+#   abra-lab/socat:1        FROM base: Debian socat (the node gateway's helper image)
 #
 # Every image carries LABEL abra-lab.inputs=<hash of its inputs>; an image whose label matches is
 # skipped (one `docker image inspect` call when everything is current). Children are built in
@@ -23,7 +24,7 @@ SCHEME=abra-lab-images-v1   # bump to force a rebuild of everything
 
 BASE=abra-lab/base:bookworm
 BUSYBOX=abra-lab/busybox:1
-CHILDREN=(nginx:abra-lab/nginx:1 postgres:abra-lab/postgres:15 restic:abra-lab/restic:1)
+CHILDREN=(nginx:abra-lab/nginx:1 postgres:abra-lab/postgres:15 restic:abra-lab/restic:1 socat:abra-lab/socat:1)
 
 now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 T0=$(now_us)
