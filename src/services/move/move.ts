@@ -275,7 +275,12 @@ async function readSource(app: ResolvedApp): Promise<{ state: MoveSourceState; n
     for (const v of await engine.volumes(byNamespace(app.stack))) {
       if (nodes.has(v.Name)) continue;
       nodes.set(v.Name, node);
-      volumes.push({ name: v.Name, driver: v.Driver, labels: { ...(v.Labels ?? {}) }, options: {} });
+      volumes.push({
+        name: v.Name,
+        driver: v.Driver,
+        labels: { ...(v.Labels ?? {}) },
+        options: { ...(v.Options ?? {}) },
+      });
     }
   }
   return {
