@@ -70,11 +70,20 @@ before(async () => {
   world = new HelloWorld([
     {
       tag: '1.0.0+1',
+      // A volume; and a way to make the deploy on solo fail: a marker file in the volume makes
+      // the task exit on the node named l2-solo (the task's host name is its node's).
       edit: (c) =>
-        `${c.replace(
-          '    deploy:\n      update_config:',
-          '    volumes:\n      - data:/data\n    deploy:\n      endpoint_mode: dnsrr\n      update_config:',
-        )}\nvolumes:\n  data:\n`,
+        `${c
+          .replace(
+            '    deploy:\n      update_config:',
+            '    volumes:\n      - data:/data\n    hostname: "{{.Node.Hostname}}"\n    deploy:\n      endpoint_mode: dnsrr\n      update_config:',
+          )
+          .replace(
+            '        mkdir -p /www &&',
+            // (a function: a replacement string would turn $$ into $)
+            () =>
+              '        if [ "$$(hostname)" = l2-solo ] && [ -e /data/fail-on-solo ]; then exit 3; fi &&\n        mkdir -p /www &&',
+          )}\nvolumes:\n  data:\n`,
     },
   ]);
   world.env.ABRA_MOVE_IMAGE = HELPER_IMAGE;
@@ -159,6 +168,34 @@ describe('abra app move between two swarms over SSH', () => {
     assert.ok(existsSync(envPath('lab')));
     assert.deepEqual(stackObjects(labEngine).services, [`${stack}_app`]);
     assert.equal(inApp(labEngine, TREE), tree, 'the app still runs on lab with its data');
+  });
+
+  it('a deploy failing on solo: solo is cleaned up, lab keeps everything and redeploys', async () => {
+    inApp(labEngine, ': > /data/fail-on-solo');
+    const before = readFileSync(envPath('lab'));
+    const res = await world.run('-n', 'app', 'move', app, 'solo', '--no-domain-checks');
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, /Moving .* to solo failed/);
+    assert.match(
+      res.stderr,
+      new RegExp(`abra app deploy ${app.replaceAll('.', '\\.')}`),
+      'says how to bring it back',
+    );
+    assert.deepEqual(readFileSync(envPath('lab')), before, 'the env file is back on lab, unchanged');
+    assert.ok(!existsSync(envPath('solo')));
+    assert.ok(!existsSync(join(world.abraDir, 'servers', 'lab', `.${app}.env.moving`)));
+    const soloEngine: Engine = (args) => solo.docker(args);
+    assert.deepEqual(stackObjects(soloEngine), { services: [], volumes: [], secrets: [] }, 'solo cleaned up');
+    assert.deepEqual(stackObjects(labEngine), {
+      services: [],
+      volumes: [`${stack}_data`],
+      secrets: [`${stack}_api_key_v1`],
+    });
+    const dep = await world.run('app', 'deploy', app, '-n', '--no-domain-checks');
+    assert.equal(dep.code, 0, dep.stderr);
+    inApp(labEngine, 'rm /data/fail-on-solo');
+    assert.equal(inApp(labEngine, TREE), tree, 'the data on lab is untouched');
+    assert.equal(inApp(labEngine, 'cat /run/secrets/api_key'), secret);
   });
 
   it('moves the app to solo: same bytes, same secret, env file moved, nothing left on lab', async () => {
