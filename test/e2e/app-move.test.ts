@@ -198,6 +198,21 @@ describe('abra app move between two swarms over SSH', () => {
     assert.equal(inApp(labEngine, 'cat /run/secrets/api_key'), secret);
   });
 
+  it('--plan shows the move and changes nothing', async () => {
+    const res = await world.run('app', 'move', app, 'solo', '--plan', '--no-domain-checks');
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(
+      res.stdout,
+      `Move ${app} from lab to solo at 1.0.0+1:\n  - undeploy it on lab\n  > copy volume ${stack}_data\n` +
+        `  > copy secret ${stack}_api_key_v1\n  > move the env file to servers/solo/${app}.env\n  + deploy it on solo\n`,
+    );
+    assert.deepEqual(
+      stackObjects((args) => solo.docker(args)),
+      { services: [], volumes: [], secrets: [] },
+    );
+    assert.deepEqual(stackObjects(labEngine).services, [`${stack}_app`]);
+  });
+
   it('moves the app to solo: same bytes, same secret, env file moved, nothing left on lab', async () => {
     const res = await world.run('-n', 'app', 'move', app, 'solo', '--no-domain-checks', '-m');
     assert.equal(res.code, 0, res.stderr);

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
-import { appMoveServer } from '../../services/move/move.js';
+import { appMovePlan, appMoveServer } from '../../services/move/move.js';
 import { renderJson } from '../../ui/table.js';
 
 export function define(cmd: Command): void {
   cmd
     .argument('<app>', 'app name (its domain)')
     .argument('<server>', 'the server to move it to')
+    .option('-P, --plan', 'only show what the move would do (reads both servers, changes nothing)')
     .option('-k, --keep-source', 'keep the volumes and secrets on the old server after the move')
     .option('-D, --no-domain-checks', 'do not check that DOMAIN resolves to the new server')
     .option('-c, --no-converge-checks', 'do not wait for the services to converge on the new server')
@@ -20,16 +21,30 @@ export function define(cmd: Command): void {
         'what was made on the new server is removed and the old server keeps everything.\n\n' +
         'Examples:\n' +
         '  abra app move blog.example.com new-server\n' +
+        '  abra app move blog.example.com new-server --plan\n' +
         '  abra -n app move blog.example.com new-server --keep-source\n',
     )
     .action(
       async (
         app: string,
         server: string,
-        opts: { keepSource?: boolean; domainChecks?: boolean; convergeChecks?: boolean; machine?: boolean },
+        opts: {
+          plan?: boolean;
+          keepSource?: boolean;
+          domainChecks?: boolean;
+          convergeChecks?: boolean;
+          machine?: boolean;
+        },
         self: Command,
       ) =>
         withDeps(self, async (deps, globals) => {
+          if (opts.plan) {
+            const planned = await appMovePlan(
+              { app, server, noDomainChecks: opts.domainChecks === false },
+              deps,
+            );
+            return deps.io.out(opts.machine ? renderJson(planned) : planned.steps.join('\n'));
+          }
           const res = await appMoveServer(
             {
               app,

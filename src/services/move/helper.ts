@@ -124,3 +124,9 @@ export async function streamVolume(from: RunningHelper, to: RunningHelper, path:
   await to.engine.putArchive(to.containerId, HELPER_VOLUME_DIR, counted);
   return bytes;
 }
+
+/** Helpers of this stack's earlier, killed moves (and their stopped containers). */
+export async function removeLeftoverHelpers(docker: DockerClient, stack: string): Promise<void> {
+  const left = await docker.services({ label: [`${MOVE_TASK_LABEL}=${stack}`] });
+  for (const s of left) if (s.Spec.Labels?.[MOVE_TASK_LABEL] === stack) await removeTaskService(docker, s.ID);
+}

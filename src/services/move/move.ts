@@ -31,6 +31,7 @@ import {
   moveHelperImage,
   type RunningHelper,
   readHelperFile,
+  removeLeftoverHelpers,
   startHelper,
   stopHelper,
   streamVolume,
@@ -81,16 +82,8 @@ export function parkedEnvPath(envPath: string): string {
   return join(dirname(envPath), `.${basename(envPath)}.moving`);
 }
 
-/**
- * `abra app move <app> <server>`: read the app's secrets on the old server (a helper that mounts
- * them), undeploy it there, stream each volume's tar from a helper on the old server into a
- * helper on the new one, create the secrets there with the same names, write the env file
- * there, deploy the same version, and only once that converged remove the old env file (and,
- * without --keep-source, the old volumes and secrets). The app's lock is held on both servers.
- * Any failure before the new deploy converged removes what was made on the new server and
- * leaves the old one as it was, except undeployed: `abra app deploy` brings it back there.
- */
-export async function appMoveServer(opts: AppMoveOptions, deps: MoveDeps): Promise<AppMoveResult> {
+/** The app, its target, and how to reach both: resolved before anything is read from a server. */
+async function locate(opts: { app: string; server: string }, deps: MoveDeps) {
   await checkServerKnown(opts.server, deps);
   const to = opts.server;
   const targetEnvPath = join(deps.servers.dirOf(to), `${opts.app}.env`);
@@ -104,7 +97,71 @@ export async function appMoveServer(opts: AppMoveOptions, deps: MoveDeps): Promi
       });
     throw err;
   });
-  const target = deps.docker.client(to);
+  return { app, to, targetEnvPath, target: deps.docker.client(to) };
+}
+
+type Located = Awaited<ReturnType<typeof locate>>;
+
+/**
+ * Read both servers, decide, and check everything that can refuse without a change: the
+ * release must be in the local clone, DOMAIN must point at the new server.
+ */
+async function prepare(where: Located, opts: { noDomainChecks: boolean }, deps: MoveDeps) {
+  const { app, to, target, targetEnvPath } = where;
+  const source = await readSource(app);
+  const plan = decide(app, to, source.state, await readTarget(target, app, targetEnvPath, source.state));
+  const release = await resolveRelease(
+    {
+      recipe: app.recipe.name,
+      version: plan.version,
+      recorded: { version: app.recipe.version, where: `${app.envPath} (${app.recipe.key})` },
+      chaos: false,
+    },
+    deps,
+  );
+  const moved: ResolvedApp = { ...app, server: to, envPath: targetEnvPath, docker: target };
+  if (!opts.noDomainChecks) await checkDomain(moved, app.env.values().DOMAIN, deps);
+  return { source, plan, release, moved };
+}
+
+export interface AppMovePlanResult {
+  app: string;
+  from: string;
+  to: string;
+  version: string;
+  plan: MovePlan;
+  steps: string[];
+}
+
+/** `abra app move --plan`: what a move would do, read from both servers; changes nothing, takes no lock. */
+export async function appMovePlan(
+  opts: { app: string; server: string; noDomainChecks: boolean },
+  deps: MoveDeps,
+): Promise<AppMovePlanResult> {
+  const where = await locate(opts, deps);
+  const { plan, release } = await prepare(where, opts, deps);
+  return {
+    app: where.app.name,
+    from: where.app.server,
+    to: where.to,
+    version: release.label,
+    plan,
+    steps: describeMove({ ...plan, version: release.label }),
+  };
+}
+
+/**
+ * `abra app move <app> <server>`: read the app's secrets on the old server (a helper that mounts
+ * them), undeploy it there, stream each volume's tar from a helper on the old server into a
+ * helper on the new one, create the secrets there with the same names, write the env file
+ * there, deploy the same version, and only once that converged remove the old env file (and,
+ * without --keep-source, the old volumes and secrets). The app's lock is held on both servers.
+ * Any failure before the new deploy converged removes what was made on the new server and
+ * leaves the old one as it was, except undeployed: `abra app deploy` brings it back there.
+ */
+export async function appMoveServer(opts: AppMoveOptions, deps: MoveDeps): Promise<AppMoveResult> {
+  const where = await locate(opts, deps);
+  const { app, to, target, targetEnvPath } = where;
   const step = (s: MoveStep, server: string, detail: string, bytes?: number) =>
     deps.events({
       type: 'move',
@@ -119,24 +176,11 @@ export async function appMoveServer(opts: AppMoveOptions, deps: MoveDeps): Promi
     { kind: 'move', app: app.name, server: app.server, argv: opts.argv, version: {} },
     deps,
     async (op) => {
-      const source = await readSource(app);
-      const plan = decide(app, to, source.state, await readTarget(target, app, targetEnvPath, source.state));
+      // Read under the lock: what another operator did up to a moment ago is what we plan against.
+      const { source, plan, release, moved } = await prepare(where, opts, deps);
       op.note.version.from = plan.version;
-      step('plan', app.server, describeMove(plan).join('\n'));
-      // Everything that can refuse without changing anything comes first: the release must exist
-      // in the local clone, DOMAIN must point at the new server.
-      const release = await resolveRelease(
-        {
-          recipe: app.recipe.name,
-          version: plan.version,
-          recorded: { version: app.recipe.version, where: `${app.envPath} (${app.recipe.key})` },
-          chaos: false,
-        },
-        deps,
-      );
       op.note.version.to = release.label;
-      const moved: ResolvedApp = { ...app, server: to, envPath: targetEnvPath, docker: target };
-      if (!opts.noDomainChecks) await checkDomain(moved, app.env.values().DOMAIN, deps);
+      step('plan', app.server, describeMove(plan).join('\n'));
       if (!opts.noInput && !(await deps.prompt.confirm(`${describeMove(plan).join('\n')}\nGo ahead?`)))
         throw new Cancelled('Move cancelled; nothing was changed.');
 
@@ -157,6 +201,11 @@ export async function appMoveServer(opts: AppMoveOptions, deps: MoveDeps): Promi
           async (top) => {
             // Under the target's lock: nobody put the app there meanwhile.
             decide(app, to, source.state, await readTarget(target, app, targetEnvPath, source.state));
+            // Both locks are ours: a helper of this app still there is a killed move's leftover.
+            await Promise.all([
+              removeLeftoverHelpers(app.docker, app.stack),
+              removeLeftoverHelpers(target, app.stack),
+            ]);
             const check = () => {
               op.checkpoint();
               top.checkpoint();
