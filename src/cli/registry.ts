@@ -229,6 +229,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/deploy.js'),
       },
       {
+        name: 'move',
+        aliases: [],
+        summary: 'Move an app to another server: volumes, secrets, env file, then deploy there',
+        load: () => import('../commands/app/move-server.js'),
+      },
+      {
         name: 'upgrade',
         aliases: ['up'],
         summary: 'Upgrade an app to a newer recipe release, showing its release notes',

@@ -74,6 +74,8 @@ export function describeEvent(
       return undefined;
     case 'log':
       return `    ${e.service} | ${e.line}`;
+    case 'move':
+      return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
     case 'operation.started':
     case 'operation.finished':
       return opts.debug

@@ -18,6 +18,18 @@ export type ServiceProgress =
   | { state: 'converged'; running: number; desired: number }
   | { state: 'failed'; reason: string; taskError?: string | undefined };
 
+/** The steps of `app move`, in order (a failure undoes the target's and says what is left). */
+export type MoveStep =
+  | 'plan'
+  | 'secrets-read'
+  | 'undeployed'
+  | 'volume-copied'
+  | 'secrets-created'
+  | 'env-moved'
+  | 'deployed'
+  | 'source-cleaned'
+  | 'target-cleaned';
+
 export type OperationResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
 
 export interface PlanSummaryService {
@@ -55,6 +67,15 @@ export type OperationEvent =
   | { type: 'failed'; reason: string; report: string[] }
   | { type: 'rollback'; phase: 'started' | 'done' | 'incomplete'; fresh: boolean }
   | { type: 'log'; service: string; line: string }
+  | {
+      type: 'move';
+      step: MoveStep;
+      app: string;
+      /** The server the step happened on. */
+      server: string;
+      detail: string;
+      bytes?: number;
+    }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'debug'; message: string };

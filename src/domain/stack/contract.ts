@@ -70,3 +70,9 @@ export const BACKUP_TASK_LABEL = 'coop-cloud.backup.stack';
  */
 export const GATEWAY_LABEL = 'coop-cloud.abra.gateway';
 export const BACKUP_SECRET_LABEL = 'coop-cloud.backup.repository';
+/**
+ * The helper services of `app move` (they mount an app's volumes and secrets on the source or
+ * target server): the stack they work for. Not the namespace label, for the same reason as
+ * BACKUP_TASK_LABEL; leftovers of a killed move are found by it.
+ */
+export const MOVE_TASK_LABEL = 'coop-cloud.move.stack';

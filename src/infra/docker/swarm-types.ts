@@ -100,6 +100,8 @@ export interface Volume {
   Labels: Labels | null;
   Scope: string;
   CreatedAt?: string;
+  /** The driver options it was created with (kept when `app move` recreates it elsewhere). */
+  Options?: Labels | null;
 }
 
 export interface DockerEvent {
