@@ -15,6 +15,7 @@ import { type DeployDeps, type DeployResult, deployRelease } from '../deploy/dep
 import type { Deps } from '../deps.js';
 import type { Operation } from '../operation/run.js';
 import { readStack } from '../stack/read.js';
+import { type ReleaseNote, readNotes } from './notes.js';
 import { recipeClone, resolveRelease } from './resolve.js';
 
 export interface MoveOptions {
@@ -33,13 +34,6 @@ export interface MoveOptions {
   forceUnlock: boolean;
   /** `--no-backup`: upgrade without the backup an app with backup labels gets first. */
   noBackup?: boolean;
-}
-
-export interface ReleaseNote {
-  version: string;
-  /** Where the text came from: the recipe's release/<version> file, or the annotated tag. */
-  source: 'file' | 'tag' | 'none';
-  text: string;
 }
 
 export interface MoveResult {
@@ -173,32 +167,6 @@ export async function appMove(
     deps,
   );
   return { ...base, to: target.raw, candidates, notes, majorBump, deploy, backup: backup.run() };
-}
-
-/** release/<version> at the target release (it holds every earlier note too), else the tag message. */
-async function readNotes(
-  dir: string,
-  targetTag: string,
-  versions: string[],
-  deps: Pick<DeployDeps, 'git'>,
-): Promise<ReleaseNote[]> {
-  const files = await deps.git.readFiles(
-    dir,
-    versions.map((v) => ({ rev: targetTag, path: `release/${v}` })),
-  );
-  const out: ReleaseNote[] = [];
-  for (const [i, version] of versions.entries()) {
-    const file = files[i]?.trim();
-    if (file) {
-      out.push({ version, source: 'file', text: file });
-      continue;
-    }
-    const message = await deps.git.tagMessage(dir, version).catch(() => '');
-    // A tag message that only repeats the version says nothing.
-    if (message && message !== version) out.push({ version, source: 'tag', text: message });
-    else out.push({ version, source: 'none', text: '' });
-  }
-  return out;
 }
 
 function indent(text: string): string {
