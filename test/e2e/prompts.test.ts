@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { snapshotWithoutAudit } from '../helpers/cli.js';
+import { freePort, HelloWorld } from '../helpers/hello-world.js';
+import { docker } from '../helpers/lab.js';
 import { startTty, type Tty } from '../helpers/tty.js';
 import { type AppWorld, git, makeAppWorld, makeRecipe, RECIPE } from './app-new-helpers.js';
 
@@ -144,5 +146,70 @@ describe('app new without a terminal', () => {
     const partial = await world.run(['app', 'new', RECIPE, '-s', 'alpha']);
     assert.equal(partial.code, 1);
     assert.match(partial.stderr, /Missing --domain: abra does not ask without a terminal/);
+  });
+});
+
+describe('app upgrade and rollback on a terminal', () => {
+  const V1 = '1.0.0+1';
+  const V2 = '1.1.0+1';
+  const V3 = '1.2.0+1';
+  let hello: HelloWorld;
+  let app: string;
+  const label = () =>
+    docker([
+      'service',
+      'inspect',
+      `${hello.stack(app)}_app`,
+      '--format',
+      `{{index .Spec.Labels "coop-cloud.${hello.stack(app)}.version"}}`,
+    ]);
+  const version = (v: string) => (c: string) =>
+    c.replace('RECIPE_VERSION=${APP_VERSION:-1.0.0}', `RECIPE_VERSION=${v}`);
+
+  before(async () => {
+    hello = new HelloWorld([
+      { tag: V1, edit: version(V1) },
+      { tag: V2, edit: version(V2), files: { 'release/1.1.0+1': 'Two is the careful step.\n' } },
+      { tag: V3, edit: version(V3), tagMessage: 'Three: the config moved.' },
+    ]);
+    app = hello.app('pick', { HOST_PORT: String(await freePort()) });
+    assert.equal((await hello.run('app', 'secret', 'generate', app, '--all', '-n')).code, 0);
+    const res = await hello.run('app', 'deploy', app, V1, '-n', '--no-domain-checks');
+    assert.equal(res.code, 0, res.stderr);
+  });
+  after(() => hello.cleanup());
+
+  it('upgrade without a version offers the newer releases with their notes; the chosen one is deployed', async () => {
+    const t = tty(['app', 'upgrade', app, '--no-domain-checks'], hello.env);
+    await t.waitFor(/Upgrade from 1\.0\.0\+1 to which version\?/, 30_000);
+    await t.waitFor(/1\.2\.0\+1.*Three: the config moved/);
+    assert.doesNotMatch(t.screen(), /1\.0\.0\+1 \(/, 'the deployed version is not a choice');
+    t.keys('Down');
+    await t.waitFor(/1\.1\.0\+1.*Two is the careful step/);
+    t.keys('Enter');
+    await t.waitFor(/Upgrade .* \[y\/N\]/, 30_000);
+    t.keys('y', 'Enter');
+    // While the services converge, a spinner line says what is pending; it is gone at the end.
+    await t.waitFor(/^[|/\\-] (converging: app|app: )/m, 60_000);
+    assert.equal(await t.exited(120_000), 0, t.screen());
+    assert.doesNotMatch(t.screen(), /^[|/\\-] (converging|app: )/m, 'the status line was cleared');
+    await t.waitFor(/Upgraded .*1\.0\.0\+1 -> 1\.1\.0\+1/);
+    assert.equal(label(), V2);
+  });
+
+  it('Ctrl-C at the rollback picker exits 130 and changes nothing', async () => {
+    const before = readFileSync(hello.envPath(app), 'utf8');
+    const t = tty(['app', 'rollback', app, '--no-domain-checks'], hello.env);
+    await t.waitFor(/Roll back from 1\.1\.0\+1 to which version\?/, 30_000);
+    t.keys('C-c');
+    assert.equal(await t.exited(), 130, t.screen());
+    assert.equal(label(), V2);
+    assert.equal(readFileSync(hello.envPath(app), 'utf8'), before);
+  });
+
+  it('without a terminal, upgrade takes the newest release as before', async () => {
+    const res = await hello.run('app', 'upgrade', app, '-n', '--no-domain-checks');
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(label(), V3);
   });
 });
