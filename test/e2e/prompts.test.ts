@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { snapshotWithoutAudit } from '../helpers/cli.js';
@@ -135,6 +135,22 @@ describe('app new on a terminal', () => {
 });
 
 describe('app new without a terminal', () => {
+  it('does not load the prompt library', async () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const chunk = readdirSync(dist).find(
+      (f) => f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes('clack:cancel'),
+    );
+    assert.ok(chunk, 'the prompt library is a chunk of its own in dist/');
+    // NODE_DEBUG=esm names every module the loader resolves.
+    const res = await world.run(['app', 'new', RECIPE, '-s', 'alpha', '-D', world.domain('lazy')], {
+      ...world.env,
+      NODE_DEBUG: 'esm',
+    });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /dist\/cli\.js/, 'the loader trace is there');
+    assert.ok(!res.stderr.includes(chunk), `${chunk} was loaded`);
+  });
+
   it('keeps the old refusal message', async () => {
     const res = await world.run(['app', 'new']);
     assert.equal(res.code, 1);

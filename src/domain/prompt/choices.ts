@@ -47,7 +47,7 @@ export function defaultDomain(recipe: string, server: string): string {
 
 export function firstLine(text: string): string {
   for (const line of text.split('\n')) {
-    const t = line.replace(/^#+\s*/, '').trim();
+    const t = line.trim().replace(/^#+\s*/, '');
     if (t !== '') return t;
   }
   return '';

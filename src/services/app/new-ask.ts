@@ -47,9 +47,7 @@ export async function askNewApp(opts: AppNewOptions, deps: AskDeps): Promise<App
     });
   }
   if ((await rdeps.recipes.state(recipe)) === 'absent') {
-    deps.events({ type: 'status', message: `Fetching recipe ${recipe}...` });
     await recipeFetch({ target: recipe, all: false, offline: false }, rdeps);
-    deps.events({ type: 'status', message: undefined });
   }
   let version = opts.version;
   if (version === undefined && !opts.chaos) version = await askVersion(recipe, deps);
