@@ -8,6 +8,7 @@ import { createValidatorLoader } from '../services/compose/load-recipe.js';
 import { type Deps, systemClock } from '../services/deps.js';
 import { eventRenderer } from '../ui/events.js';
 import { consoleIo, type Io } from '../ui/io.js';
+import { terminalPrompt } from '../ui/prompt.js';
 
 export interface GlobalOptions {
   debug: boolean;
@@ -15,6 +16,8 @@ export interface GlobalOptions {
   offline: boolean;
   /** The command's own --machine flag: events become JSON lines. */
   machine: boolean;
+  /** False with --no-color or a non-empty NO_COLOR (https://no-color.org). */
+  color: boolean;
 }
 
 /** What a command module gets: the services' dependencies plus the terminal, which only it uses. */
@@ -23,12 +26,19 @@ export interface CommandDeps extends Deps {
 }
 
 export function globalsOf(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<{ debug?: boolean; input?: boolean; offline?: boolean; machine?: boolean }>();
+  const o = cmd.optsWithGlobals<{
+    debug?: boolean;
+    input?: boolean;
+    offline?: boolean;
+    machine?: boolean;
+    color?: boolean;
+  }>();
   return {
     debug: o.debug === true,
     noInput: o.input === false,
     offline: o.offline === true,
     machine: o.machine === true,
+    color: o.color !== false && !process.env.NO_COLOR,
   };
 }
 
@@ -42,13 +52,17 @@ export async function withDeps<T>(
 ): Promise<T> {
   const globals = globalsOf(cmd);
   const env = process.env;
-  const io = consoleIo({ debug: globals.debug, noInput: globals.noInput });
+  const io = consoleIo({ debug: globals.debug });
   const started = Date.now();
   const events = eventRenderer({
     write: (s) => process.stderr.write(s),
     debug: globals.debug,
     machine: globals.machine,
     elapsed: () => Date.now() - started,
+    // A spinner only where a person watches; logs and pipes get the plain lines alone.
+    live: process.stderr.isTTY
+      ? { columns: () => process.stderr.columns || 80, color: globals.color }
+      : undefined,
   });
   const debug = (message: string) => events({ type: 'debug', message });
   const paths = abraPaths(env);
@@ -60,7 +74,7 @@ export async function withDeps<T>(
     docker,
     git: new GitClient({ env, debug }),
     events,
-    prompt: io,
+    prompt: terminalPrompt({ noInput: globals.noInput }),
     clock: systemClock,
     // Loaded on first use: most commands never resolve a name.
     dns: {
@@ -90,5 +104,6 @@ export async function withDeps<T>(
       );
     }
     await docker.close();
+    events.close();
   }
 }

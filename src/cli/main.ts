@@ -7,6 +7,8 @@ const VERSION = typeof __ABRA_VERSION__ === 'string' ? __ABRA_VERSION__ : '0.0.0
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-d');
+  // The prompt library reads NO_COLOR itself: --no-color reaches it that way.
+  if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
   // `abra recipe ls | head` closes our stdout early; that is the reader's choice, not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -36,6 +38,7 @@ function buildProgram(): { program: Command; verbCommands: Map<VerbSpec, Command
     .option('-d, --debug', 'show debug messages')
     .option('-n, --no-input', 'never prompt: proceed where a question would be asked')
     .option('-o, --offline', 'prefer local state: do not contact servers, git remotes or registries')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .showSuggestionAfterError()
     .exitOverride();
   for (const noun of registry) addNoun(program, noun, verbCommands);

@@ -9,9 +9,40 @@ import type { SignalHost } from './lock/signals.js';
 /** The git operations services use; the system git adapter implements it, tests fake it. */
 export type Git = { [K in keyof GitClient]: GitClient[K] };
 
-/** Asks the person at the keyboard; without one it refuses rather than guessing. */
+/** One answer a select prompt offers. */
+export interface PromptChoice {
+  value: string;
+  /** Shown instead of the value. */
+  label?: string;
+  /** A short note next to the choice (e.g. the first line of its release notes). */
+  hint?: string;
+}
+
+/**
+ * Asks the person at the keyboard. Without one, `confirm` refuses rather than guessing (and
+ * says yes with --no-input); `select` and `text` are only called when `interactive`. Ctrl-C
+ * at any question throws Cancelled with SIGINT (exit 130).
+ */
 export interface Prompt {
+  /** A person can be asked: stdin and stdout are terminals and --no-input was not given. */
+  readonly interactive: boolean;
   confirm(question: string): Promise<boolean>;
+  /** `search`: type to filter the choices (long lists such as the recipe catalogue). */
+  select(
+    question: string,
+    choices: readonly PromptChoice[],
+    opts?: { initial?: string; search?: boolean },
+  ): Promise<string>;
+  /**
+   * An empty answer means `initial`. `validate` returns why an answer is refused; the
+   * question is then asked again with that reason.
+   */
+  text(
+    question: string,
+    opts?: { initial?: string; validate?: (answer: string) => string | undefined },
+  ): Promise<string>;
+  /** A block of text shown before the next question (e.g. release notes). */
+  note(text: string, title?: string): Promise<void>;
 }
 
 export interface Clock {

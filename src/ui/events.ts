@@ -11,25 +11,121 @@ export interface EventRendererOptions {
   machine: boolean;
   /** Milliseconds since start, for debug lines. */
   elapsed?: () => number;
+  /**
+   * A terminal that shows a transient status line (a spinner, updated in place) while long
+   * work runs; without it only the plain lines are written.
+   */
+  live?: LiveOptions | undefined;
 }
 
-export function eventRenderer(opts: EventRendererOptions): EventSink {
+export interface LiveOptions {
+  columns: () => number;
+  color: boolean;
+}
+
+/** The sink, and `close` to take the transient line off the screen before the process ends. */
+export type RenderingSink = EventSink & { close: () => void };
+
+export function eventRenderer(opts: EventRendererOptions): RenderingSink {
   if (opts.machine) {
-    return (e) => {
+    return withClose((e) => {
+      // Transient by nature: the plain events already say what happened.
+      if (e.type === 'status') return;
       if (e.type === 'debug' && !opts.debug) return;
       // `t`: ms since the process started, so a reader can tell where the time went.
       opts.write(
         `${JSON.stringify({ event: e.type, t: Math.round(performance.now()), ...withoutType(e) })}\n`,
       );
-    };
+    });
   }
-  return (e) => {
+  const line = opts.live ? statusLine(opts.write, opts.live) : undefined;
+  const sink = (e: OperationEvent) => {
+    if (line) {
+      const status = liveStatus(e);
+      if (status !== 'keep') line.set(status);
+      // Pending convergence is what the status line is for; finished services still get a line.
+      if (e.type === 'status' || (e.type === 'progress' && e.progress.state === 'pending')) return;
+    }
     const raw = describeEvent(e, opts);
     if (raw === undefined) return;
     // Names, task errors, lock holders and log lines come from servers: they must not drive the
     // terminal. Line breaks and tabs stay.
     const text = printable(raw, '\n\t');
-    opts.write(text.endsWith('\n') ? text : `${text}\n`);
+    const out = text.endsWith('\n') ? text : `${text}\n`;
+    if (line) line.above(out);
+    else opts.write(out);
+  };
+  return Object.assign(sink, { close: () => line?.close() });
+}
+
+function withClose(sink: EventSink): RenderingSink {
+  return Object.assign(sink, { close: () => undefined });
+}
+
+/** What the transient line says after an event: a text, nothing (cleared), or unchanged. */
+export function liveStatus(e: OperationEvent): string | undefined | 'keep' {
+  switch (e.type) {
+    case 'status':
+      return e.message;
+    case 'waiting':
+      return `${e.rollback ? 'rolling back' : 'converging'}: ${e.services.join(', ')}`;
+    case 'progress':
+      return e.progress.state === 'pending'
+        ? `${e.service}${e.rollback ? ' (rollback)' : ''}: ${describeProgress(e.progress)}`
+        : 'keep';
+    case 'converged':
+    case 'failed':
+    case 'operation.finished':
+      return undefined;
+    default:
+      return 'keep';
+  }
+}
+
+const FRAMES = ['|', '/', '-', '\\'];
+
+/** One line at the bottom of the terminal, redrawn in place; plain lines are written above it. */
+function statusLine(write: (s: string) => void, live: LiveOptions) {
+  let text: string | undefined;
+  let frame = 0;
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
+  const erase = () => {
+    if (shown) write('\r\x1b[2K');
+    shown = false;
+  };
+  const draw = () => {
+    if (text === undefined) return;
+    const spin = FRAMES[frame++ % FRAMES.length] ?? '|';
+    const room = Math.max(10, live.columns() - 3);
+    const body = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+    write(`\r\x1b[2K${live.color ? `\x1b[36m${spin}\x1b[39m` : spin} ${body}`);
+    shown = true;
+  };
+  return {
+    set(next: string | undefined) {
+      text = next === undefined ? undefined : printable(next, '').replaceAll('\n', ' ');
+      if (text === undefined) {
+        erase();
+        if (timer) clearInterval(timer);
+        timer = undefined;
+        return;
+      }
+      draw();
+      // The process must not stay alive for a spinner.
+      timer ??= setInterval(draw, 120).unref();
+    },
+    above(out: string) {
+      erase();
+      write(out);
+      draw();
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      text = undefined;
+      erase();
+    },
   };
 }
 
@@ -76,6 +172,8 @@ export function describeEvent(
       return `    ${e.service} | ${e.line}`;
     case 'move':
       return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
+    case 'status':
+      return undefined;
     case 'operation.started':
     case 'operation.finished':
       return opts.debug

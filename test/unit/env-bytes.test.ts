@@ -11,6 +11,7 @@ import { GitClient } from '../../src/infra/git/client.js';
 import { readEnvFile, writeEnvFile } from '../../src/infra/store/env-files.js';
 import { abraPaths } from '../../src/infra/store/paths.js';
 import { appConfig } from '../../src/services/app/config.js';
+import { fakePrompt } from '../helpers/prompt.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
@@ -95,7 +96,7 @@ describe('env files keep untouched bytes', () => {
         paths,
         env: { PATH: process.env.PATH },
         events: () => undefined,
-        prompt: { confirm: async () => true },
+        prompt: { ...fakePrompt(), confirm: async () => true },
         git,
       },
       edit,

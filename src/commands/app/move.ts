@@ -55,6 +55,8 @@ export function defineMove(cmd: Command, direction: Direction): void {
               noInput: globals.noInput,
               forceUnlock: opts.forceUnlock === true,
               noBackup: opts.backup === false,
+              // A question on stdout would break the JSON there.
+              askVersion: opts.machine !== true,
             },
             deps,
           );

@@ -78,7 +78,9 @@ export type OperationEvent =
     }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
-  | { type: 'debug'; message: string };
+  | { type: 'debug'; message: string }
+  /** What is going on now, shown on a terminal as a transient line; undefined clears it. */
+  | { type: 'status'; message: string | undefined };
 
 export type EventSink = (event: OperationEvent) => void;
 

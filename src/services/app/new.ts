@@ -12,6 +12,7 @@ import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
 import { planAll, type SkippedSecret, store, weakSecretWarnings } from '../secret/generate.js';
 import type { GeneratedValue } from '../secret/values.js';
+import { askNewApp } from './new-ask.js';
 import { APP_ENV_NAME, checkDomain, newAppEnv } from './new-env.js';
 import { newAppSource, readSample } from './new-version.js';
 
@@ -63,6 +64,9 @@ export async function appNew(
     | 'clock'
   >,
 ): Promise<AppNewResult> {
+  // On a terminal, what is missing is asked; the answers then go the way arguments would.
+  if (deps.prompt.interactive && (!opts.recipe || !opts.server || !opts.domain))
+    opts = await askNewApp(opts, deps);
   const recipe = required(opts.recipe, 'a recipe', 'the first argument: `abra app new <recipe>`');
   const server = required(opts.server, '--server', '`--server <server>` (-s), one of `abra server ls`');
   const domain = required(

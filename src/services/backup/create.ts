@@ -133,6 +133,7 @@ export async function takeBackup(
       ctx.checkpoint();
       const paths = [...new Set(entry.paths)].sort();
       ctx.emit({ type: 'info', message: `backing up ${paths.join(', ')} on node ${node.slice(0, 12)}` });
+      ctx.emit({ type: 'status', message: `restic backup of ${paths.join(', ')} running` });
       const outcome = await runResticTask(
         {
           docker: app.docker,
@@ -161,6 +162,7 @@ export async function takeBackup(
         deps,
         { signal: ctx.signal },
       );
+      ctx.emit({ type: 'status', message: undefined });
       const summary = outcome.exitCode === 0 ? parseBackupSummary(outcome.lines) : undefined;
       if (!summary) {
         const error = resticFailure(outcome, `The backup of ${app.name}`, { repo, server: app.server });

@@ -118,6 +118,7 @@ async function fetchOne(
       code: 'offline',
     });
   await buildInPlace(deps.recipes.root, dir, name, async (tmp) => {
+    deps.events({ type: 'status', message: `cloning recipe ${name} from ${redactText(location)}` });
     try {
       await deps.git.clone(location, tmp);
     } catch (err) {
@@ -132,6 +133,8 @@ async function fetchOne(
         code: 'recipe_clone_failed',
         cause: err,
       });
+    } finally {
+      deps.events({ type: 'status', message: undefined });
     }
   });
   const tags = (await deps.git.tags(dir)).map((t) => t.name);
@@ -159,6 +162,7 @@ async function update(
   if (offline) return { name, dir, action: 'skipped-offline', newTags: [] };
   if (remote === undefined) return { name, dir, action: 'skipped-no-remote', newTags: [] };
   const before = new Set((await deps.git.tags(dir)).map((t) => t.name));
+  deps.events({ type: 'status', message: `fetching recipe ${name} from ${redactText(origin ?? remote)}` });
   try {
     await deps.git.fetchTags(dir, remote);
   } catch (err) {
@@ -172,6 +176,8 @@ async function update(
         cause: err,
       },
     );
+  } finally {
+    deps.events({ type: 'status', message: undefined });
   }
   const newTags = (await deps.git.tags(dir)).map((t) => t.name).filter((t) => !before.has(t));
   const item: RecipeFetchItem = { name, dir, action: 'updated', newTags };

@@ -1,3 +1,4 @@
+import { versionChoices } from '../../domain/prompt/choices.js';
 import {
   candidatesFor,
   crossedVersions,
@@ -6,7 +7,7 @@ import {
   isMajorBump,
 } from '../../domain/release/candidates.js';
 import { versionLabel } from '../../domain/stack/contract.js';
-import { parseVersion } from '../../domain/version/parse.js';
+import { parseVersion, type RecipeVersion } from '../../domain/version/parse.js';
 import { errorMessage, UserError } from '../../errors.js';
 import type { ResolvedApp } from '../app/resolve.js';
 import { resolveApp } from '../app/resolve.js';
@@ -15,6 +16,7 @@ import { type DeployDeps, type DeployResult, deployRelease } from '../deploy/dep
 import type { Deps } from '../deps.js';
 import type { Operation } from '../operation/run.js';
 import { readStack } from '../stack/read.js';
+import { notesOfEach, type ReleaseNote, readNotes } from './notes.js';
 import { recipeClone, resolveRelease } from './resolve.js';
 
 export interface MoveOptions {
@@ -33,13 +35,11 @@ export interface MoveOptions {
   forceUnlock: boolean;
   /** `--no-backup`: upgrade without the backup an app with backup labels gets first. */
   noBackup?: boolean;
-}
-
-export interface ReleaseNote {
-  version: string;
-  /** Where the text came from: the recipe's release/<version> file, or the annotated tag. */
-  source: 'file' | 'tag' | 'none';
-  text: string;
+  /**
+   * No version given and a person at the terminal: offer the candidates (with their release
+   * notes) instead of taking the default. The command turns it off for --machine.
+   */
+  askVersion?: boolean;
 }
 
 export interface MoveResult {
@@ -113,6 +113,14 @@ export async function appMove(
     }
     target = asked.version;
   }
+  if (
+    opts.version === undefined &&
+    opts.askVersion === true &&
+    !opts.releaseNotesOnly &&
+    deps.prompt.interactive &&
+    target !== undefined
+  )
+    target = await pickVersion(dir, label, found.candidates, target, opts.direction, deps);
   if (target === undefined) {
     if (opts.direction === 'upgrade') {
       deps.events({
@@ -175,30 +183,27 @@ export async function appMove(
   return { ...base, to: target.raw, candidates, notes, majorBump, deploy, backup: backup.run() };
 }
 
-/** release/<version> at the target release (it holds every earlier note too), else the tag message. */
-async function readNotes(
+/** The candidates newest first, each with the first line of its own release notes. */
+async function pickVersion(
   dir: string,
-  targetTag: string,
-  versions: string[],
-  deps: Pick<DeployDeps, 'git'>,
-): Promise<ReleaseNote[]> {
-  const files = await deps.git.readFiles(
+  deployed: string,
+  candidates: readonly RecipeVersion[],
+  fallback: RecipeVersion,
+  direction: Direction,
+  deps: Pick<DeployDeps, 'git' | 'prompt'>,
+): Promise<RecipeVersion> {
+  const newestFirst = [...candidates].reverse();
+  const notes = await notesOfEach(
     dir,
-    versions.map((v) => ({ rev: targetTag, path: `release/${v}` })),
+    newestFirst.map((v) => v.raw),
+    deps,
   );
-  const out: ReleaseNote[] = [];
-  for (const [i, version] of versions.entries()) {
-    const file = files[i]?.trim();
-    if (file) {
-      out.push({ version, source: 'file', text: file });
-      continue;
-    }
-    const message = await deps.git.tagMessage(dir, version).catch(() => '');
-    // A tag message that only repeats the version says nothing.
-    if (message && message !== version) out.push({ version, source: 'tag', text: message });
-    else out.push({ version, source: 'none', text: '' });
-  }
-  return out;
+  const chosen = await deps.prompt.select(
+    `${direction === 'upgrade' ? 'Upgrade' : 'Roll back'} from ${deployed} to which version?`,
+    versionChoices(notes.map((n) => ({ version: n.version, notes: n.text }))),
+    { initial: fallback.raw },
+  );
+  return newestFirst.find((v) => v.raw === chosen) ?? fallback;
 }
 
 function indent(text: string): string {
