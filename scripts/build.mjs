@@ -6,6 +6,18 @@ import { rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// `abra version` names the commit it was built from; a tarball without .git says "unknown".
+const commit = (() => {
+  try {
+    const cwd = new URL('..', import.meta.url).pathname;
+    const git = (args) =>
+      execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const head = git(['rev-parse', '--short=8', 'HEAD']).trim();
+    return git(['status', '--porcelain', '--untracked-files=no']).trim() === '' ? head : `${head}-dirty`;
+  } catch {
+    return 'unknown';
+  }
+})();
 // Build next to dist/ and swap directories, so a CLI already running never sees half a build.
 const next = new URL('../dist.next', import.meta.url);
 const old = new URL('../dist.old', import.meta.url);
@@ -36,6 +48,7 @@ await build({
   external: ['ssh2', 'cpu-features'],
   define: {
     __ABRA_VERSION__: JSON.stringify(pkg.version),
+    __ABRA_COMMIT__: JSON.stringify(commit),
     __ABRA_COMPOSE_VALIDATORS__: JSON.stringify(VALIDATORS_DIR),
   },
   banner: {

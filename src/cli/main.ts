@@ -1,14 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { reportError } from './errors.js';
+import { examplesText } from './examples.js';
 import { type GroupSpec, isGroup, type NounSpec, registry, type VerbSpec } from './registry.js';
-
-declare const __ABRA_VERSION__: string;
-const VERSION = typeof __ABRA_VERSION__ === 'string' ? __ABRA_VERSION__ : '0.0.0-dev';
+import { addTopLevel, isVersionRequest, printVersion, wantsMachine } from './toplevel.js';
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-d');
   // The prompt library reads NO_COLOR itself: --no-color reaches it that way.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';
+  const machine = wantsMachine(argv.slice(2));
   // `abra recipe ls | head` closes our stdout early; that is the reader's choice, not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -17,7 +17,8 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   try {
-    const { program, verbCommands } = buildProgram();
+    if (isVersionRequest(argv.slice(2))) return printVersion(machine);
+    const { program, verbCommands } = buildProgram(machine);
     const target = findVerb(argv.slice(2), verbCommands);
     if (target) (await target.spec.load()).define(target.cmd);
     await program.parseAsync(argv);
@@ -26,22 +27,25 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    process.exitCode = reportError(err, debug, (s) => process.stderr.write(s));
+    process.exitCode = reportError(err, { debug, machine }, (s) => process.stderr.write(s));
   }
 }
 
-function buildProgram(): { program: Command; verbCommands: Map<VerbSpec, Command> } {
+export function buildProgram(machine = false): { program: Command; verbCommands: Map<VerbSpec, Command> } {
   const verbCommands = new Map<VerbSpec, Command>();
   const program = new Command('abra')
     .description('The Co-op Cloud command-line utility: deploy and manage free-software apps on Docker Swarm')
-    .version(VERSION, '-v, --version', 'print the version')
+    .option('-v, --version', 'print the version, commit and Node.js version')
     .option('-d, --debug', 'show debug messages')
     .option('-n, --no-input', 'never prompt: proceed where a question would be asked')
     .option('-o, --offline', 'prefer local state: do not contact servers, git remotes or registries')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .showSuggestionAfterError()
     .exitOverride();
+  // Usage mistakes that commander itself reports become the same JSON object as ours.
+  if (machine) program.configureOutput({ outputError: (s, write) => write(machineUsageError(s)) });
   for (const noun of registry) addNoun(program, noun, verbCommands);
+  addTopLevel(program, verbCommands);
   return { program, verbCommands };
 }
 
@@ -49,12 +53,18 @@ function addNoun(program: Command, noun: NounSpec, verbCommands: Map<VerbSpec, C
   const nounCmd = program.command(noun.name).aliases(noun.aliases).description(noun.summary).exitOverride();
   for (const verb of noun.verbs) {
     const cmd = nounCmd.command(verb.name).aliases(verb.aliases).description(verb.summary).exitOverride();
-    if (!isGroup(verb)) verbCommands.set(verb, cmd);
+    if (!isGroup(verb))
+      verbCommands.set(verb, cmd.addHelpText('afterAll', examplesText(`${noun.name} ${verb.name}`)));
     else
       for (const sub of verb.verbs)
         verbCommands.set(
           sub,
-          cmd.command(sub.name).aliases(sub.aliases).description(sub.summary).exitOverride(),
+          cmd
+            .command(sub.name)
+            .aliases(sub.aliases)
+            .description(sub.summary)
+            .addHelpText('afterAll', examplesText(`${noun.name} ${verb.name} ${sub.name}`))
+            .exitOverride(),
         );
   }
 }
@@ -73,4 +83,9 @@ function findVerb(
   if (!verb) return undefined;
   const cmd = verbCommands.get(verb);
   return cmd ? { spec: verb, cmd } : undefined;
+}
+
+function machineUsageError(text: string): string {
+  const message = text.replace(/^error:\s*/i, '').trim();
+  return `${JSON.stringify({ error: { kind: 'user', code: 'usage', message, exit: 1 } })}\n`;
 }

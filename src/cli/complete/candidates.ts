@@ -1,0 +1,176 @@
+import { helpTopics } from '../help-topics.js';
+import type { ArgSpec, CommandSpec, FlagSpec, ValueKind } from './spec.js';
+
+export interface Candidate {
+  value: string;
+  description?: string;
+}
+
+export interface Completion {
+  candidates: Candidate[];
+  /** Nothing of ours fits here: let the shell complete file names. */
+  files: boolean;
+}
+
+/** What completion reads from disk (~/.abra); every method answers [] rather than failing. */
+export interface CompletionSource {
+  servers(): string[];
+  apps(): string[];
+  recipes(): string[];
+  /** The recipe an app's env file names. */
+  recipeOf(app: string): string | undefined;
+  versions(recipe: string): string[];
+  services(app: string): string[];
+  secrets(app: string): string[];
+}
+
+const HELP_FLAG: FlagSpec = { short: '-h', long: '--help', description: 'show help' };
+
+/**
+ * Candidates for the last word of `words` (the words after `abra`; the last one is the word
+ * being completed, possibly empty). Pure given the source, so it is tested without a shell.
+ */
+export function complete(root: CommandSpec, words: readonly string[], source: CompletionSource): Completion {
+  const before = words.slice(0, -1);
+  const current = words.at(-1) ?? '';
+  let node = root;
+  const path: CommandSpec[] = [root];
+  const positionals: string[] = [];
+  let pendingFlag: FlagSpec | undefined;
+  for (const w of before) {
+    if (pendingFlag) {
+      pendingFlag = undefined;
+      continue;
+    }
+    if (w === '--') return { candidates: [], files: true };
+    if (w.startsWith('-') && w !== '-') {
+      const flag = findFlag(path, w);
+      if (flag?.value !== undefined && !w.includes('=')) pendingFlag = flag;
+      continue;
+    }
+    const child = positionals.length === 0 ? findChild(node, w) : undefined;
+    if (child) {
+      node = child;
+      path.push(child);
+    } else positionals.push(w);
+  }
+  if (pendingFlag?.value !== undefined) return values(pendingFlag.value, current, positionals, node, source);
+  if (current.startsWith('-')) {
+    const flags = [...path.flatMap((c) => c.flags).reverse(), HELP_FLAG];
+    const seen = new Set<string>();
+    const out: Candidate[] = [];
+    for (const f of flags)
+      for (const name of current.startsWith('--') || f.short === undefined ? [f.long] : [f.long, f.short])
+        if (name.startsWith(current) && !seen.has(name)) {
+          seen.add(name);
+          out.push({ value: name, description: f.description });
+        }
+    return { candidates: out, files: false };
+  }
+  if (node.name === 'help' && path.length === 2) return helpCandidates(root, positionals, current);
+  if (node.commands.length > 0 && positionals.length === 0)
+    return { candidates: filter(subcommands(node), current), files: false };
+  const arg = argAt(node.args, positionals.length);
+  if (arg === undefined) return { candidates: [], files: false };
+  return values(arg.kind, current, positionals, node, source);
+}
+
+function values(
+  kind: ValueKind,
+  current: string,
+  positionals: readonly string[],
+  node: CommandSpec,
+  source: CompletionSource,
+): Completion {
+  const plain = (names: string[]) => ({
+    candidates: filter(
+      unique(names).map((value) => ({ value })),
+      current,
+    ),
+    files: false,
+  });
+  const app = () => positionalOfKind(node, positionals, 'app');
+  switch (kind) {
+    case 'server':
+      return plain(source.servers());
+    case 'app':
+      return plain(source.apps());
+    case 'recipe':
+      return plain(source.recipes());
+    case 'version': {
+      const recipe =
+        positionalOfKind(node, positionals, 'recipe') ?? mapped(app(), (a) => source.recipeOf(a));
+      return plain(recipe === undefined ? [] : source.versions(recipe));
+    }
+    case 'service':
+      return plain(mapped(app(), (a) => source.services(a)) ?? []);
+    case 'secret':
+      return plain(mapped(app(), (a) => source.secrets(a)) ?? []);
+    case 'file':
+      return { candidates: [], files: true };
+    default:
+      return { candidates: [], files: false };
+  }
+}
+
+function helpCandidates(root: CommandSpec, positionals: readonly string[], current: string): Completion {
+  let node: CommandSpec | undefined = root;
+  for (const w of positionals) node = node === undefined ? undefined : findChild(node, w);
+  if (node === undefined) return { candidates: [], files: false };
+  const topics =
+    positionals.length === 0 ? helpTopics.map((t) => ({ value: t.name, description: t.summary })) : [];
+  return { candidates: filter([...subcommands(node), ...topics], current), files: false };
+}
+
+function mapped<T>(v: string | undefined, f: (v: string) => T): T | undefined {
+  return v === undefined ? undefined : f(v);
+}
+
+function positionalOfKind(
+  node: CommandSpec,
+  positionals: readonly string[],
+  kind: ValueKind,
+): string | undefined {
+  const i = node.args.findIndex((a) => a.kind === kind);
+  return i < 0 ? undefined : positionals[i];
+}
+
+function argAt(args: readonly ArgSpec[], i: number): ArgSpec | undefined {
+  const last = args.at(-1);
+  return args[i] ?? (last?.variadic ? last : undefined);
+}
+
+function findChild(node: CommandSpec, word: string): CommandSpec | undefined {
+  return node.commands.find((c) => c.name === word || c.aliases.includes(word));
+}
+
+function findFlag(path: readonly CommandSpec[], word: string): FlagSpec | undefined {
+  const name = word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+  for (const c of [...path].reverse()) {
+    const f = c.flags.find((x) => x.long === name || x.short === name);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function subcommands(node: CommandSpec): Candidate[] {
+  return node.commands.map((c) => ({ value: c.name, description: c.description }));
+}
+
+function filter(candidates: Candidate[], prefix: string): Candidate[] {
+  return candidates.filter((c) => c.value.startsWith(prefix));
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)].sort();
+}
+
+/** One candidate a line, `value<TAB>description` (zsh and fish show it; bash drops it), then
+ * the directive line the scripts read: `:files` or `:words`. */
+export function renderCompletion(c: Completion): string {
+  const lines = c.candidates.map((x) =>
+    x.description ? `${x.value}\t${x.description.replace(/[\t\n]+/g, ' ')}` : x.value,
+  );
+  lines.push(c.files ? ':files' : ':words');
+  return `${lines.join('\n')}\n`;
+}

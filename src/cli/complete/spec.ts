@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+
+/** What a word can be completed from: names on disk, or the shell's own file completion. */
+export type ValueKind = 'app' | 'server' | 'recipe' | 'version' | 'service' | 'secret' | 'file' | 'none';
+
+export interface FlagSpec {
+  /** `-s`, when the flag has a short form. */
+  short?: string;
+  long: string;
+  description: string;
+  /** Set when the flag takes a value: what completes it. */
+  value?: ValueKind;
+}
+
+export interface ArgSpec {
+  name: string;
+  kind: ValueKind;
+  variadic: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  aliases: string[];
+  description: string;
+  flags: FlagSpec[];
+  args: ArgSpec[];
+  commands: CommandSpec[];
+}
+
+/**
+ * The command tree as data: generated from the real commander definitions (every module
+ * loaded) at build time into dist/complete-spec.json, so completing a word loads no command code.
+ */
+export function specOf(cmd: Command): CommandSpec {
+  return {
+    name: cmd.name(),
+    aliases: cmd.aliases(),
+    description: cmd.description(),
+    flags: cmd.options
+      .filter((o) => !o.hidden && o.long !== undefined)
+      .map((o) => ({
+        ...(o.short ? { short: o.short } : {}),
+        long: o.long as string,
+        description: o.description,
+        ...(o.required || o.optional ? { value: kindOfName(valueName(o.flags)) } : {}),
+      })),
+    args: cmd.registeredArguments.map((a) => ({
+      name: a.name(),
+      kind: kindOfName(a.name()),
+      variadic: a.variadic,
+    })),
+    commands: cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(specOf),
+  };
+}
+
+function valueName(flags: string): string {
+  return /[<[]([^>\]]+)[>\]]/.exec(flags)?.[1] ?? '';
+}
+
+/** Argument and flag-value names are conventional across commands; they say what to complete. */
+export function kindOfName(name: string): ValueKind {
+  const base = name.replace(/\.\.\.$/, '');
+  switch (base) {
+    case 'app':
+    case 'server':
+    case 'recipe':
+    case 'version':
+    case 'service':
+    case 'secret':
+      return base;
+    case 'file':
+    case 'path':
+    case 'src':
+    case 'dst':
+      return 'file';
+    default:
+      return 'none';
+  }
+}

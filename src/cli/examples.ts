@@ -1,0 +1,121 @@
+// The Examples section of every leaf command's --help, by command path (aliases not used here).
+// Kept apart from registry.ts so command modules stay about flags; test/static/help-examples
+// checks every leaf has examples and that each one names a command that exists.
+
+export const examples: Readonly<Record<string, readonly string[]>> = {
+  'server add': [
+    'abra server add --local                 # the Docker engine on this machine, as "default"',
+    'abra server add swarm.example.com       # a server reached over SSH (~/.ssh/config applies)',
+  ],
+  'server ls': ['abra server ls', 'abra server ls --machine'],
+  'server nodes': ['abra server nodes swarm.example.com'],
+  'server rm': ['abra server rm swarm.example.com', 'abra -n server rm swarm.example.com   # no question'],
+  'server backup-config': [
+    'abra server backup-config swarm.example.com',
+    'abra server backup-config swarm.example.com --repository sftp:backup@host:/srv/restic',
+  ],
+  'server backup-init': ['abra server backup-init swarm.example.com'],
+  'server prune': [
+    'abra server prune swarm.example.com',
+    'abra server prune swarm.example.com --volumes   # unused volumes too (asks)',
+  ],
+  'recipe fetch': [
+    'abra recipe fetch wordpress',
+    'abra recipe fetch https://git.example.org/me/my-recipe.git',
+    'abra recipe fetch --all',
+  ],
+  'recipe ls': ['abra recipe ls', 'abra recipe ls --machine'],
+  'recipe versions': ['abra recipe versions wordpress'],
+  'recipe new': ['abra recipe new my-recipe --git-name "Me" --git-email me@example.org'],
+  'recipe diff': ['abra recipe diff wordpress'],
+  'recipe reset': ['abra recipe reset wordpress'],
+  'recipe lint': ['abra recipe lint wordpress', 'abra recipe lint wordpress --machine'],
+  'recipe compose': [
+    'abra recipe compose wordpress',
+    'abra recipe compose wordpress --env ~/.abra/servers/default/blog.example.com.env',
+  ],
+  'app new': [
+    'abra app new wordpress -s default -D blog.example.com',
+    'abra app new wordpress 2.1.0+6.5.3 -s default -D blog.example.com --secrets',
+  ],
+  'app config': ['abra app config blog.example.com', 'EDITOR=nano abra app config blog.example.com'],
+  'app ls': ['abra app ls', 'abra app ls -s default --status', 'abra app ls --upgrades --machine'],
+  'app secret generate': [
+    'abra app secret generate blog.example.com --all     # prints each value once',
+    'abra app secret generate blog.example.com db_password v2',
+    'abra app secret generate blog.example.com --all --machine --show-secrets > secrets.json',
+  ],
+  'app secret insert': [
+    'abra app secret insert blog.example.com smtp_password v1 "s3cret value"',
+    'abra app secret insert traefik.example.com ssl_cert v1 --file cert.pem',
+  ],
+  'app secret ls': ['abra app secret ls blog.example.com'],
+  'app secret rm': [
+    'abra app secret rm blog.example.com db_password',
+    'abra -n app secret rm blog.example.com --all',
+  ],
+  'app volume ls': ['abra app volume ls blog.example.com'],
+  'app volume rm': [
+    'abra app volume rm blog.example.com --all',
+    'abra app volume rm blog.example.com blog_example_com_db',
+  ],
+  'app check': ['abra app check blog.example.com'],
+  'app compose': ['abra app compose blog.example.com', 'abra app compose blog.example.com --chaos'],
+  'app deploy': [
+    'abra app deploy blog.example.com',
+    'abra app deploy blog.example.com 2.1.0+6.5.3 -n',
+    'abra app deploy blog.example.com --chaos      # the recipe working tree',
+  ],
+  'app upgrade': ['abra app upgrade blog.example.com', 'abra app upgrade blog.example.com --releasenotes'],
+  'app rollback': ['abra app rollback blog.example.com', 'abra app rollback blog.example.com 2.0.0+6.4.0'],
+  'app scale': ['abra app scale blog.example.com app=3', 'abra app scale blog.example.com app=0 db=1'],
+  'app unlock': ['abra app unlock blog.example.com'],
+  'app history': [
+    'abra app history blog.example.com',
+    'abra app history blog.example.com --limit 5 --machine',
+  ],
+  'app ps': ['abra app ps blog.example.com', 'abra app ps blog.example.com --watch'],
+  'app logs': ['abra app logs blog.example.com', 'abra app logs blog.example.com app -f --since 10m'],
+  'app services': ['abra app services blog.example.com'],
+  'app labels': ['abra app labels blog.example.com'],
+  'app restart': [
+    'abra app restart blog.example.com app',
+    'abra app restart blog.example.com --all-services',
+  ],
+  'app run': [
+    'abra app run blog.example.com app sh',
+    'abra app run blog.example.com db -- psql -U postgres -c "select 1"',
+  ],
+  'app cmd': [
+    "abra app cmd ls blog.example.com             # the functions of the recipe's abra.sh",
+    'abra app cmd blog.example.com app my_function -- --some-arg',
+  ],
+  'app cp': [
+    'abra app cp blog.example.com app:/var/www/html/wp-config.php .',
+    'abra app cp blog.example.com ./theme app:/var/www/html/wp-content/themes/',
+  ],
+  'app backup create': [
+    'abra app backup create blog.example.com',
+    'abra app backup create swarm.example.com --all   # every app of that server',
+  ],
+  'app backup ls': ['abra app backup ls blog.example.com'],
+  'app backup download': [
+    'abra app backup download blog.example.com --output blog.tar',
+    'abra app backup download blog.example.com 1a2b3c4d --output blog.tar',
+  ],
+  'app backup forget': ['abra app backup forget blog.example.com'],
+  'app restore': [
+    'abra app restore blog.example.com',
+    'abra app restore blog.example.com 1a2b3c4d --service db',
+  ],
+  'app undeploy': ['abra app undeploy blog.example.com', 'abra app undeploy blog.example.com --prune'],
+  'app remove': ['abra app remove blog.example.com', 'abra -n app remove blog.example.com'],
+  version: ['abra version', 'abra -v', 'abra version --machine'],
+};
+
+/** The Examples section as commander's after-help text. */
+export function examplesText(path: string): string {
+  const lines = examples[path];
+  if (lines === undefined || lines.length === 0) return '';
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
