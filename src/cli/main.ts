@@ -45,7 +45,11 @@ function buildProgram(): { program: Command; verbCommands: Map<VerbSpec, Command
 function addNoun(program: Command, noun: NounSpec, verbCommands: Map<VerbSpec, Command>): void {
   const nounCmd = program.command(noun.name).aliases(noun.aliases).description(noun.summary).exitOverride();
   for (const verb of noun.verbs) {
-    const cmd = nounCmd.command(verb.name).aliases(verb.aliases).description(verb.summary).exitOverride();
+    const cmd = nounCmd
+      .command(verb.name, { isDefault: noun.defaultVerb === verb.name })
+      .aliases(verb.aliases)
+      .description(verb.summary)
+      .exitOverride();
     if (!isGroup(verb)) verbCommands.set(verb, cmd);
     else
       for (const sub of verb.verbs)
@@ -65,7 +69,9 @@ function findVerb(
   const noun = registry.find((n) => n.name === words[0] || n.aliases.includes(words[0] ?? ''));
   const named = (word: string | undefined) => (v: VerbSpec | GroupSpec) =>
     v.name === word || v.aliases.includes(word ?? '');
-  const entry = noun?.verbs.find(named(words[1]));
+  const entry =
+    noun?.verbs.find(named(words[1])) ??
+    (noun?.defaultVerb === undefined ? undefined : noun.verbs.find(named(noun.defaultVerb)));
   const verb = entry && isGroup(entry) ? entry.verbs.find(named(words[2])) : entry;
   if (!verb) return undefined;
   const cmd = verbCommands.get(verb);

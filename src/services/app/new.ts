@@ -61,6 +61,7 @@ export async function appNew(
     | 'machineId'
     | 'argv'
     | 'clock'
+    | 'operator'
   >,
 ): Promise<AppNewResult> {
   const recipe = required(opts.recipe, 'a recipe', 'the first argument: `abra app new <recipe>`');
