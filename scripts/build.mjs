@@ -2,7 +2,8 @@
 // so `abra --help` parses almost nothing. ssh2 stays external (optional native addons).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -56,6 +57,13 @@ await build({
   },
   logLevel: 'warning',
 });
+// The dashboard's htmx, vendored into the build: every asset is served by the tool, no CDN
+// (src/web/assets.ts reads dist/web-static/).
+await mkdir(new URL('../dist.next/web-static', import.meta.url), { recursive: true });
+await copyFile(
+  createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'),
+  new URL('../dist.next/web-static/htmx.min.js', import.meta.url),
+);
 await rm(old, { recursive: true, force: true });
 await rename(new URL('../dist', import.meta.url), old).catch(() => undefined);
 await rename(next, new URL('../dist', import.meta.url));

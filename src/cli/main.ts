@@ -52,7 +52,11 @@ export function buildProgram(machine = false): { program: Command; verbCommands:
 function addNoun(program: Command, noun: NounSpec, verbCommands: Map<VerbSpec, Command>): void {
   const nounCmd = program.command(noun.name).aliases(noun.aliases).description(noun.summary).exitOverride();
   for (const verb of noun.verbs) {
-    const cmd = nounCmd.command(verb.name).aliases(verb.aliases).description(verb.summary).exitOverride();
+    const cmd = nounCmd
+      .command(verb.name, { isDefault: noun.defaultVerb === verb.name })
+      .aliases(verb.aliases)
+      .description(verb.summary)
+      .exitOverride();
     if (!isGroup(verb))
       verbCommands.set(verb, cmd.addHelpText('afterAll', examplesText(`${noun.name} ${verb.name}`)));
     else
@@ -78,7 +82,9 @@ function findVerb(
   const noun = registry.find((n) => n.name === words[0] || n.aliases.includes(words[0] ?? ''));
   const named = (word: string | undefined) => (v: VerbSpec | GroupSpec) =>
     v.name === word || v.aliases.includes(word ?? '');
-  const entry = noun?.verbs.find(named(words[1]));
+  const entry =
+    noun?.verbs.find(named(words[1])) ??
+    (noun?.defaultVerb === undefined ? undefined : noun.verbs.find(named(noun.defaultVerb)));
   const verb = entry && isGroup(entry) ? entry.verbs.find(named(words[2])) : entry;
   if (!verb) return undefined;
   const cmd = verbCommands.get(verb);

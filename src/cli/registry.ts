@@ -25,6 +25,8 @@ export interface NounSpec {
   aliases: string[];
   summary: string;
   verbs: (VerbSpec | GroupSpec)[];
+  /** The verb run when none is named (`abra web` serves the dashboard). */
+  defaultVerb?: string;
 }
 
 export function isGroup(spec: VerbSpec | GroupSpec): spec is GroupSpec {
@@ -360,6 +362,45 @@ export const registry: NounSpec[] = [
         aliases: ['rm'],
         summary: "Delete an undeployed app's volumes, secrets, configs and env file",
         load: () => import('../commands/app/remove.js'),
+      },
+    ],
+  },
+  {
+    name: 'web',
+    aliases: [],
+    summary: 'Serve the web dashboard (`abra web [--listen 127.0.0.1:8080]`) and manage its accounts',
+    defaultVerb: 'serve',
+    verbs: [
+      {
+        name: 'serve',
+        aliases: [],
+        summary: 'Serve the dashboard (loopback by default; elsewhere only with TLS or --insecure-listen)',
+        load: () => import('../commands/web/serve.js'),
+      },
+      {
+        name: 'user',
+        aliases: ['u'],
+        summary: 'Manage dashboard accounts',
+        verbs: [
+          {
+            name: 'add',
+            aliases: [],
+            summary: 'Add an account (admin, operator or viewer; optionally limited to servers)',
+            load: () => import('../commands/web/user-add.js'),
+          },
+          {
+            name: 'rm',
+            aliases: ['remove'],
+            summary: 'Remove an account',
+            load: () => import('../commands/web/user-rm.js'),
+          },
+          {
+            name: 'ls',
+            aliases: ['list'],
+            summary: 'List the accounts with their roles',
+            load: () => import('../commands/web/user-ls.js'),
+          },
+        ],
       },
     ],
   },

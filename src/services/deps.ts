@@ -79,6 +79,11 @@ export interface Deps {
    * command): recorded in the audit log and shown to other operators in lock messages.
    */
   argv: readonly string[];
+  /**
+   * Who the audit log and lock messages name; default `user@host` of this machine. The
+   * dashboard sets its signed-in user, so a change made through it is recorded under them.
+   */
+  operator?: string;
   /** The compose schema validator, compiled on first use (ajv is slow to load). */
   composeValidator: () => Promise<ComposeSchemaValidator>;
 }

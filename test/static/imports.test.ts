@@ -6,10 +6,12 @@ import { importsOf, type SourceFile, sourceFiles } from '../helpers/source.js';
 // The layering (README "Development"): cli -> commands -> services -> domain + infra.
 // Each entry lists the layers a layer must not import from.
 const FORBIDDEN: Record<string, readonly string[]> = {
-  domain: ['infra', 'services', 'commands', 'cli', 'ui'],
-  infra: ['services', 'commands', 'cli', 'ui'],
-  services: ['commands', 'cli', 'ui'],
+  domain: ['infra', 'services', 'commands', 'cli', 'ui', 'web'],
+  infra: ['services', 'commands', 'cli', 'ui', 'web'],
+  services: ['commands', 'cli', 'ui', 'web'],
   commands: ['cli'],
+  // The dashboard is a front end beside the commands: it calls the same services.
+  web: ['commands', 'cli'],
 };
 
 /** Node modules that do I/O: the domain is pure and gets its inputs passed in. */

@@ -62,6 +62,7 @@ export async function appNew(
     | 'machineId'
     | 'argv'
     | 'clock'
+    | 'operator'
   >,
 ): Promise<AppNewResult> {
   // On a terminal, what is missing is asked; the answers then go the way arguments would.

@@ -4,7 +4,8 @@ import { hostname, userInfo } from 'node:os';
  * `user@host` of the machine running abra: what other operators see in lock messages and the
  * audit log. The environment is read first: it needs no passwd lookup and tests can set it.
  */
-export function operatorId(env: NodeJS.ProcessEnv): string {
+export function operatorId(env: NodeJS.ProcessEnv, named?: string): string {
+  if (named !== undefined && named !== '') return named;
   return `${env.USER || env.LOGNAME || safeUsername()}@${hostname()}`;
 }
 

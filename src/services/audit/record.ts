@@ -14,6 +14,8 @@ export interface AuditDeps {
   docker: DockerConnector;
   events: EventSink;
   env: NodeJS.ProcessEnv;
+  /** Who is recorded instead of `user@host` (the dashboard's signed-in user). */
+  operator?: string | undefined;
 }
 
 export interface AuditRecordInput extends AuditInput {
@@ -39,7 +41,7 @@ export interface RecordedAudit {
 export async function recordAudit(deps: AuditDeps, input: AuditRecordInput): Promise<RecordedAudit> {
   const entry = shapeAuditEntry(input, {
     now: new Date(),
-    operator: operatorId(deps.env),
+    operator: operatorId(deps.env, deps.operator),
     nonce: randomBytes(4).toString('hex'),
   });
   const stack = auditStackOf(entry.app);

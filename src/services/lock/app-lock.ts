@@ -20,7 +20,7 @@ export async function acquireAppLock(opts: AppLockOptions, deps: AppLockDeps): P
   const docker = deps.docker.client(opts.server);
   const stack = stackNameOf(opts.app);
   const claim: LockClaim = {
-    operator: operatorId(deps.env),
+    operator: operatorId(deps.env, deps.operator),
     pid: process.pid,
     machine: await deps.machineId(),
     command: formatCommand(redactArgv(opts.command)),

@@ -29,6 +29,8 @@ export interface AppLockDeps {
   events: EventSink;
   env: NodeJS.ProcessEnv;
   machineId: () => Promise<string>;
+  /** Who the lock names instead of `user@host` (the dashboard's signed-in user). */
+  operator?: string | undefined;
   /** Where Ctrl-C and friends are caught; `process` unless a test passes its own. */
   signals?: SignalHost;
 }

@@ -63,7 +63,7 @@ export interface OperationNote {
 
 export type OperationDeps = Pick<
   Deps,
-  'docker' | 'events' | 'env' | 'paths' | 'signals' | 'machineId' | 'clock' | 'argv'
+  'docker' | 'events' | 'env' | 'paths' | 'signals' | 'machineId' | 'clock' | 'argv' | 'operator'
 >;
 
 /**
@@ -203,7 +203,13 @@ export async function runOperation<T>(
 }
 
 function auditDepsOf(deps: OperationDeps): AuditDeps {
-  return { paths: deps.paths, docker: deps.docker, events: deps.events, env: deps.env };
+  return {
+    paths: deps.paths,
+    docker: deps.docker,
+    events: deps.events,
+    env: deps.env,
+    operator: deps.operator,
+  };
 }
 
 /** The error an operation throws when it finds its lock gone (for callers that check by hand). */

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createWebApp, SESSION_COOKIE } from '../../src/web/app.js';
+import { LoginLimiter } from '../../src/web/auth/rate-limit.js';
+import { WebUserStore } from '../../src/web/auth/users.js';
+import { type WebDeps, webDeps } from '../../src/web/context.js';
+import { OpRegistry } from '../../src/web/ops.js';
+import { appRoutes } from '../../src/web/pages/apps.js';
+import { fleetRoutes } from '../../src/web/pages/fleet.js';
+
+// The dashboard in process (no socket): requests through Hono's fetch. No engine is reachable
+// (DOCKER_HOST names a missing socket), so pages show apps as unknown and nothing is changed.
+
+const root = mkdtempSync(join(tmpdir(), 'abra-webapp-'));
+const env = { ABRA_DIR: root, HOME: root, USER: 'shell-user', DOCKER_HOST: 'unix:///nonexistent-abra.sock' };
+const EVIL = '<img src=x onerror=alert(1)>.example';
+let deps: WebDeps;
+let app: ReturnType<typeof createWebApp>['app'];
+let other: ReturnType<typeof createWebApp>['app'];
+let make: () => ReturnType<typeof createWebApp>['app'];
+
+before(async () => {
+  mkdirSync(join(root, 'servers', 'default'), { recursive: true });
+  writeFileSync(join(root, 'servers', 'default', 'ok.example.env'), 'TYPE=hello\nDOMAIN=ok.example\n', {
+    mode: 0o600,
+  });
+  writeFileSync(join(root, 'servers', 'default', `${EVIL}.env`), `TYPE=hello\nDOMAIN=${EVIL}\n`, {
+    mode: 0o600,
+  });
+  const users = new WebUserStore(root);
+  await users.add({ name: 'admin', password: 'admin password', role: 'admin' });
+  await users.add({ name: 'vic', password: 'viewer password', role: 'viewer' });
+  deps = webDeps(env, () => undefined);
+  make = () => {
+    const made = createWebApp({
+      deps,
+      users,
+      ops: new OpRegistry(),
+      secure: false,
+      limiter: new LoginLimiter(3),
+    });
+    appRoutes(made.app, made.kit);
+    fleetRoutes(made.app, made.kit);
+    return made.app;
+  };
+  app = make();
+  other = make();
+});
+after(async () => {
+  await deps.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+async function login(user: string, password: string, on = app): Promise<{ cookie: string; csrf: string }> {
+  const res = await on.request('/login', form({ user, password }));
+  assert.equal(res.status, 303);
+  const set = res.headers.get('set-cookie') ?? '';
+  assert.match(set, /HttpOnly/);
+  assert.match(set, /SameSite=Strict/);
+  const cookie = set.split(';')[0] as string;
+  const page = await (await on.request('/ops', { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  assert.ok(csrf);
+  return { cookie, csrf };
+}
+
+describe('web: the dashboard in process', () => {
+  it('a wrong password and an unknown user get the same answer', async () => {
+    const fresh = make();
+    const a = await fresh.request('/login', form({ user: 'admin', password: 'nope nope' }));
+    const b = await fresh.request('/login', form({ user: 'nobody', password: 'nope nope' }));
+    assert.equal(a.status, 401);
+    assert.equal(b.status, 401);
+    assert.equal(await a.text(), await b.text());
+    assert.equal(a.headers.get('set-cookie'), null);
+  });
+
+  it('limits failed sign-ins per account (429 with Retry-After), even with the right password', async () => {
+    const limited = make();
+    for (let i = 0; i < 3; i++)
+      await limited.request('/login', form({ user: 'vic', password: `wrong ${i}` }));
+    const res = await limited.request('/login', form({ user: 'vic', password: 'viewer password' }));
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+  });
+
+  it('pages need a session; a cookie from another instance is no session', async () => {
+    const anon = await app.request('/apps');
+    assert.equal(anon.status, 303);
+    assert.equal(anon.headers.get('location'), '/login');
+    const { cookie } = await login('admin', 'admin password', other);
+    const res = await app.request('/apps', { headers: { cookie } });
+    assert.equal(res.status, 303);
+    assert.ok(cookie.startsWith(`${SESSION_COOKIE}=`));
+  });
+
+  it('escapes app names on the apps page and says why a server is unknown', async () => {
+    const { cookie } = await login('admin', 'admin password');
+    const res = await app.request('/apps', { headers: { cookie } });
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    assert.ok(!body.includes('<img src=x'), 'no markup from an app name');
+    assert.ok(body.includes('&lt;img src=x onerror=alert(1)&gt;.example'));
+    assert.match(body, /unknown/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  });
+
+  it('refuses a POST without the CSRF token (403), changing nothing', async () => {
+    const { cookie } = await login('admin', 'admin password');
+    const res = await app.request('/apps/ok.example/deploy', {
+      ...form({}),
+      headers: { ...form({}).headers, cookie },
+    });
+    assert.equal(res.status, 403);
+    const wrong = await app.request('/apps/ok.example/deploy', {
+      ...form({ _csrf: 'forged' }),
+      headers: { ...form({}).headers, cookie },
+    });
+    assert.equal(wrong.status, 403);
+    const ops = await (await app.request('/ops', { headers: { cookie } })).text();
+    assert.match(ops, /No operation/);
+  });
+
+  it("refuses a viewer's deploy (403) and audits the refusal under the viewer's name", async () => {
+    const viewerApp = other;
+    const { cookie, csrf } = await login('vic', 'viewer password', viewerApp);
+    const page = await (await viewerApp.request('/apps/ok.example', { headers: { cookie } })).text();
+    assert.ok(!page.includes('/apps/ok.example/deploy'), 'no deploy button for a viewer');
+    const res = await viewerApp.request('/apps/ok.example/deploy', {
+      ...form({ _csrf: csrf }),
+      headers: { ...form({}).headers, cookie },
+    });
+    assert.equal(res.status, 403);
+    const log = readFileSync(join(root, 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const entry = log.find((e: { message?: string }) => e.message?.includes('refused by abra web'));
+    assert.ok(entry, 'the refusal is in the audit log');
+    assert.match(entry.operator, /^vic \(web@/);
+    assert.equal(entry.app, 'ok.example');
+    assert.equal(entry.result, 'failed');
+  });
+
+  it('serves only its own assets: traversal and unknown names are 404', async () => {
+    const { cookie } = await login('admin', 'admin password');
+    assert.equal((await app.request('/static/app.css')).status, 200);
+    const htmx = await app.request('/static/htmx.min.js');
+    assert.equal(htmx.status, 200);
+    assert.match(await htmx.text(), /htmx/);
+    for (const path of [
+      '/static/..%2f..%2fpackage.json',
+      '/static/../package.json',
+      '/static/%2e%2e/users.json',
+      '/static/a/b',
+      '/static/constructor',
+    ])
+      assert.equal((await app.request(path, { headers: { cookie } })).status, 404, path);
+  });
+});
