@@ -88,9 +88,7 @@ export async function appPs(
       version: labels[abraLabel(app.stack, 'version')],
       chaos: labels[abraLabel(app.stack, 'chaos')] === 'true',
       updateState: s.UpdateStatus?.State,
-      tasks: mine
-        .sort(bySlotThenNewest)
-        .map((t) => taskRow(shortName(app.stack, s.Spec.Name), t, hostOf)),
+      tasks: mine.sort(bySlotThenNewest).map((t) => taskRow(shortName(app.stack, s.Spec.Name), t, hostOf)),
     };
   });
   const out: AppPs = {
