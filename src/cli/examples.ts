@@ -110,6 +110,21 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   ],
   'app undeploy': ['abra app undeploy blog.example.com', 'abra app undeploy blog.example.com --prune'],
   'app remove': ['abra app remove blog.example.com', 'abra -n app remove blog.example.com'],
+  'app move': [
+    'abra app move blog.example.com new.example.com --plan   # what it would do, nothing changed',
+    'abra app move blog.example.com new.example.com',
+    'abra app move blog.example.com new.example.com --keep-source',
+  ],
+  'web serve': [
+    'abra web serve                               # http://127.0.0.1:8080, loopback only',
+    'abra web serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem',
+  ],
+  'web user add': [
+    'abra web user add alice --role admin',
+    'abra web user add bob --role operator --server swarm.example.com',
+  ],
+  'web user rm': ['abra web user rm bob'],
+  'web user ls': ['abra web user ls', 'abra web user ls --machine'],
   version: ['abra version', 'abra -v', 'abra version --machine'],
 };
 

@@ -6,7 +6,7 @@ import { machineId } from '../infra/host/machine-id.js';
 import { abraPaths } from '../infra/store/paths.js';
 import { ServerStore } from '../infra/store/servers.js';
 import { createValidatorLoader } from '../services/compose/load-recipe.js';
-import { type Deps, systemClock } from '../services/deps.js';
+import { type Deps, type Prompt, systemClock } from '../services/deps.js';
 import type { OpContext } from './ops.js';
 
 /** The server's own dependencies, built once; each request or operation derives its own. */
@@ -22,6 +22,19 @@ export function webOperator(user: string): string {
   return `${user} (web@${hostname()})`;
 }
 
+// The dashboard never asks: services only call select/text when `interactive`.
+const formConfirmed: Prompt = {
+  interactive: false,
+  confirm: async () => true,
+  select: async (question) => {
+    throw new Error(`bug: the dashboard was asked to choose (${question}); please report it`);
+  },
+  text: async (question) => {
+    throw new Error(`bug: the dashboard was asked for text (${question}); please report it`);
+  },
+  note: async () => {},
+};
+
 export function webDeps(env: NodeJS.ProcessEnv, log: EventSink): WebDeps {
   const paths = abraPaths(env);
   const debug = (message: string) => log({ type: 'debug', message });
@@ -34,7 +47,7 @@ export function webDeps(env: NodeJS.ProcessEnv, log: EventSink): WebDeps {
     git: new GitClient({ env, debug }),
     events: log,
     // The form the user submitted was the confirmation; services are called with noInput.
-    prompt: { confirm: async () => true },
+    prompt: formConfirmed,
     clock: systemClock,
     dns: {
       lookup4: async (name) => {

@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isGroup, type NounSpec, registry } from '../../src/cli/registry.js';
+import { type NounSpec, registry } from '../../src/cli/registry.js';
+import { commandProblem, names } from '../helpers/commands.js';
 import { lex, type SourceFile, sourceFiles } from '../helpers/source.js';
 
 // Every `abra <noun> <verb>` that src/ shows a user (hints, help, generated files) must name a
 // command that exists: a hint to run a missing command is a dead end. Backticked mentions are
 // checked strictly; prose ("abra reads …") only when its first word is a noun.
-
-const WORD = /^[a-z][a-z0-9-]*$/;
-const names = (s: { name: string; aliases: string[] }) => [s.name, ...s.aliases];
-
-/** Why `words` (after `abra`) is not a command path in `nouns`, or undefined when it is. */
-export function commandProblem(words: readonly string[], nouns: readonly NounSpec[]): string | undefined {
-  const rest = words.filter(
-    (w, i) => !(w.startsWith('-') && words.slice(0, i).every((x) => x.startsWith('-'))),
-  );
-  const [nounWord, verbWord, subWord] = rest;
-  if (nounWord === undefined || nounWord.startsWith('-')) return undefined;
-  if (!WORD.test(nounWord)) return `cannot check the command "${nounWord}"; spell the noun out`;
-  const noun = nouns.find((n) => names(n).includes(nounWord));
-  if (!noun) return `there is no command "abra ${nounWord}"`;
-  if (verbWord === undefined || !WORD.test(verbWord)) return undefined;
-  const verb = noun.verbs.find((v) => names(v).includes(verbWord));
-  if (!verb) return `there is no command "abra ${noun.name} ${verbWord}"`;
-  if (!isGroup(verb) || subWord === undefined || !WORD.test(subWord)) return undefined;
-  if (!verb.verbs.some((v) => names(v).includes(subWord)))
-    return `there is no command "abra ${noun.name} ${verb.name} ${subWord}"`;
-  return undefined;
-}
 
 /** Each mention of abra followed by words in the file's string literals, as `file:line: …`. */
 export function badHints(files: readonly SourceFile[], nouns: readonly NounSpec[]): string[] {

@@ -32,7 +32,7 @@ export async function startHelper(
   h: Omit<MoveHelper, 'name' | 'labels'> & { purpose: string; stack: string },
   deps: Pick<Deps, 'clock'>,
 ): Promise<RunningHelper> {
-  const name = `abra-move-${h.purpose}-${h.stack}`.slice(0, 54) + `-${randomBytes(3).toString('hex')}`;
+  const name = `${`abra-move-${h.purpose}-${h.stack}`.slice(0, 54)}-${randomBytes(3).toString('hex')}`;
   const spec = moveHelperSpec({ ...h, name, labels: { [MOVE_TASK_LABEL]: h.stack } });
   const { ID } = await docker.createService(spec);
   try {
