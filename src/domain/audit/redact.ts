@@ -31,6 +31,7 @@ const PLAIN_FLAGS = new Set([
   '--pass',
   '-m',
   '--machine',
+  '--show-secrets',
   '-d',
   '--debug',
   '-n',
@@ -42,7 +43,7 @@ const PLAIN_FLAGS = new Set([
 ]);
 
 /** Flags whose names look secret but that are switches in abra (`app new --secrets --pass`). */
-const SWITCHES = new Set(['--secrets', '--pass', '--all', '--no-pass']);
+const SWITCHES = new Set(['--secrets', '--pass', '--all', '--no-pass', '--show-secrets']);
 
 // A name segment meaning "this holds a credential": --db-password, API_TOKEN, --secret-key.
 const SECRET_SEGMENT =
