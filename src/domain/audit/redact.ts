@@ -124,6 +124,10 @@ function redactAssignment(tok: string): string {
   const m = /^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/s.exec(tok);
   if (!m) return tok;
   const key = m[1] ?? '';
-  if (/_VERSION$/i.test(key) || !SECRET_SEGMENT.test(key)) return tok;
-  return `${key}=${REDACTED}`;
+  return isCredentialKey(key) ? `${key}=${REDACTED}` : tok;
+}
+
+/** Whether a variable's name says it holds a credential (`SMTP_PASSWORD`, not `SECRET_X_VERSION`). */
+export function isCredentialKey(key: string): boolean {
+  return !/_VERSION$/i.test(key) && SECRET_SEGMENT.test(key);
 }
