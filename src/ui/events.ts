@@ -218,11 +218,12 @@ function generatedTable(e: GeneratedEvent): string {
 }
 
 export function generatedWarning(e: GeneratedEvent): string {
-  return (
-    `${e.secrets.length === 1 ? 'this value is' : 'these values are'} shown once and stored nowhere by abra: ` +
-    `only the swarm secrets on ${e.server} hold them, and the swarm cannot give them back. ` +
-    'Save them in your password manager now.'
-  );
+  const one = e.secrets.length === 1;
+  return one
+    ? `this value is shown once and stored nowhere by abra: only the swarm secret on ${e.server} holds it, ` +
+        'and the swarm cannot give it back. Save it in your password manager now.'
+    : `these values are shown once and stored nowhere by abra: only the swarm secrets on ${e.server} hold them, ` +
+        'and the swarm cannot give them back. Save them in your password manager now.';
 }
 
 function describePlan(kind: string, app: string, server: string, plan: PlanSummary): string {

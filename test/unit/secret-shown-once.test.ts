@@ -98,7 +98,7 @@ describe('rendering secrets.generated', () => {
     );
     assert.ok(!out.stderr.includes(VALUE));
     assert.match(out.stderr, /warning: this value is shown once and stored nowhere by abra/);
-    assert.match(out.stderr, /swarm secrets on default/);
+    assert.match(out.stderr, /only the swarm secret on default holds it/);
   });
 
   it('with a status line on screen, the table goes to stdout and the line is redrawn around it', () => {
