@@ -5,6 +5,12 @@ import { type GroupSpec, isGroup, type NounSpec, registry, type VerbSpec } from 
 import { addTopLevel, isVersionRequest, printVersion, wantsMachine } from './toplevel.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // Tab in a shell: answered from the completion tree and ~/.abra, loading nothing else.
+  if (argv[2] === '__complete') {
+    const { runComplete } = await import('./complete/run.js');
+    process.stdout.write(await runComplete(argv.slice(3)));
+    return;
+  }
   const debug = argv.includes('--debug') || argv.includes('-d');
   // The prompt library reads NO_COLOR itself: --no-color reaches it that way.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';

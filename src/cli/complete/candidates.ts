@@ -39,7 +39,8 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
   let pendingFlag: FlagSpec | undefined;
   for (const w of before) {
     if (pendingFlag) {
-      pendingFlag = undefined;
+      // bash without bash-completion splits `--server=alpha` into `--server`, `=`, `alpha`.
+      if (w !== '=') pendingFlag = undefined;
       continue;
     }
     if (w === '--') return { candidates: [], files: true };
@@ -54,7 +55,18 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
       path.push(child);
     } else positionals.push(w);
   }
-  if (pendingFlag?.value !== undefined) return values(pendingFlag.value, current, positionals, node, source);
+  if (pendingFlag?.value !== undefined)
+    return values(pendingFlag, current === '=' ? '' : current, positionals, node, source);
+  const eq = current.indexOf('=');
+  if (current.startsWith('--') && eq > 0) {
+    // `--server=al`: the value completes, and each candidate carries the flag so the shell
+    // replaces the whole word.
+    const flag = findFlag(path, current);
+    if (flag?.value === undefined) return { candidates: [], files: false };
+    const head = current.slice(0, eq + 1);
+    const inner = values(flag, current.slice(eq + 1), positionals, node, source);
+    return { candidates: inner.candidates.map((c) => ({ ...c, value: head + c.value })), files: false };
+  }
   if (current.startsWith('-')) {
     const flags = [...path.flatMap((c) => c.flags).reverse(), HELP_FLAG];
     const seen = new Set<string>();
@@ -72,11 +84,12 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
     return { candidates: filter(subcommands(node), current), files: false };
   const arg = argAt(node.args, positionals.length);
   if (arg === undefined) return { candidates: [], files: false };
-  return values(arg.kind, current, positionals, node, source);
+  return values({ value: arg.kind, choices: arg.choices }, current, positionals, node, source);
 }
 
+/** Candidates for a flag's value or an argument: its choices, else what its kind names. */
 function values(
-  kind: ValueKind,
+  what: { value?: ValueKind; choices?: string[] | undefined },
   current: string,
   positionals: readonly string[],
   node: CommandSpec,
@@ -89,8 +102,9 @@ function values(
     ),
     files: false,
   });
+  if (what.choices !== undefined) return plain(what.choices);
   const app = () => positionalOfKind(node, positionals, 'app');
-  switch (kind) {
+  switch (what.value) {
     case 'server':
       return plain(source.servers());
     case 'app':
@@ -165,12 +179,22 @@ function unique(names: string[]): string[] {
   return [...new Set(names)].sort();
 }
 
+// C0 and C1 control characters, DEL, and whitespace other than a plain space: a name from disk
+// carrying one is someone else's content and is never echoed to a terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+const UNPRINTABLE_ALL = new RegExp(`${UNPRINTABLE.source}+`, 'g');
+
 /** One candidate a line, `value<TAB>description` (zsh and fish show it; bash drops it), then
- * the directive line the scripts read: `:files` or `:words`. */
+ * the directive line the scripts read: `:files` or `:words`. A value that is not printable, or
+ * has a space (the shells would split it), is left out. */
 export function renderCompletion(c: Completion): string {
-  const lines = c.candidates.map((x) =>
-    x.description ? `${x.value}\t${x.description.replace(/[\t\n]+/g, ' ')}` : x.value,
-  );
+  const lines = c.candidates
+    .filter((x) => x.value !== '' && !UNPRINTABLE.test(x.value) && !x.value.includes(' '))
+    .map((x) => {
+      const d = x.description?.replace(UNPRINTABLE_ALL, ' ').trim();
+      return d ? `${x.value}\t${d}` : x.value;
+    });
   lines.push(c.files ? ':files' : ':words');
   return `${lines.join('\n')}\n`;
 }

@@ -1,25 +1,31 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { CompletionSource } from './candidates.js';
 
 // Completion runs on every Tab press: synchronous reads, no git process, no YAML parser, no
 // network, and any fault (no ~/.abra, unreadable file, odd names) means "no candidates".
+// Everything under ~/.abra is other people's content (recipes, shared server dirs): a link that
+// leads outside it is not followed, and names that are not plain segments are skipped.
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MAX_FILE = 1 << 20;
+const TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+// Env and compose files are small; the catalogue of every recipe is a few MiB at most.
+const MAX_FILE = 16 << 20;
 
 export function diskSource(paths: AbraPaths): CompletionSource {
-  const servers = () => dirs(paths.servers);
+  const fs = confinedTo(paths.root);
+  const servers = () => fs.dirs(paths.servers);
   const appFiles = () =>
     servers().flatMap((s) =>
-      names(join(paths.servers, s))
+      fs
+        .names(join(paths.servers, s))
         .filter((f) => f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)))
         .map((f) => ({ app: f.slice(0, -4), file: join(paths.servers, s, f) })),
     );
   const envOf = (app: string): Map<string, string> => {
     const hit = appFiles().find((a) => a.app === app);
-    return hit === undefined ? new Map() : envLines(read(hit.file) ?? '');
+    return hit === undefined ? new Map() : envLines(fs.read(hit.file) ?? '');
   };
   const recipeOf = (app: string): string | undefined => {
     const env = envOf(app);
@@ -34,48 +40,82 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     return files.flatMap((f) =>
       // Only files inside the recipe: the env file is not trusted to name paths.
       f.split('/').every((seg) => SEGMENT.test(seg))
-        ? topKeys(read(join(paths.recipes, recipe, f)) ?? '', section)
+        ? topKeys(fs.read(join(paths.recipes, recipe, f)) ?? '', section)
         : [],
     );
   };
   return {
     servers,
     apps: () => appFiles().map((a) => a.app),
-    recipes: () => [...dirs(paths.recipes), ...catalogueNames(join(paths.catalogue, 'recipes.json'))],
+    recipes: () => [
+      ...fs.dirs(paths.recipes),
+      ...catalogueNames(fs.read(join(paths.catalogue, 'recipes.json'))),
+    ],
     recipeOf,
-    versions: (recipe) => (SEGMENT.test(recipe) ? gitTags(join(paths.recipes, recipe, '.git')) : []),
+    versions: (recipe) =>
+      SEGMENT.test(recipe) ? gitTags(join(paths.recipes, recipe, '.git'), fs).filter((t) => TAG.test(t)) : [],
     services: (app) => composeKeys(app, 'services'),
     secrets: (app) => composeKeys(app, 'secrets'),
   };
 }
 
-function names(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+/** Reads that answer nothing for a path whose real location is not under `root`. */
+export interface ConfinedFs {
+  names(dir: string): string[];
+  dirs(dir: string): string[];
+  read(file: string): string | undefined;
+  isDir(path: string): boolean;
 }
 
-function dirs(dir: string): string[] {
-  return names(dir).filter((n) => {
-    if (!SEGMENT.test(n)) return false;
+export function confinedTo(root: string): ConfinedFs {
+  let realRoot: string | undefined;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = undefined;
+  }
+  const inside = (p: string): string | undefined => {
+    if (realRoot === undefined) return undefined;
     try {
-      return statSync(join(dir, n)).isDirectory();
+      const real = realpathSync(p);
+      return real === realRoot || real.startsWith(realRoot + sep) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const names = (dir: string): string[] => {
+    const real = inside(dir);
+    if (real === undefined) return [];
+    try {
+      return readdirSync(real);
+    } catch {
+      return [];
+    }
+  };
+  const isDir = (p: string): boolean => {
+    const real = inside(p);
+    try {
+      return real !== undefined && statSync(real).isDirectory();
     } catch {
       return false;
     }
-  });
-}
-
-function read(file: string): string | undefined {
-  try {
-    const st = statSync(file);
-    if (!st.isFile() || st.size > MAX_FILE) return undefined;
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  };
+  return {
+    names,
+    isDir,
+    dirs: (dir) => names(dir).filter((n) => SEGMENT.test(n) && isDir(join(dir, n))),
+    read: (file) => {
+      const real = inside(file);
+      if (real === undefined) return undefined;
+      try {
+        const st = statSync(real);
+        if (!st.isFile() || st.size > MAX_FILE) return undefined;
+        return readFileSync(real, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** KEY=value lines, later ones winning and `$KEY`/`${KEY}` of earlier ones expanded: enough
@@ -117,34 +157,36 @@ export function topKeys(yaml: string, section: string): string[] {
 }
 
 /** Tag names from refs/tags (loose, nested too) and packed-refs. */
-export function gitTags(gitDir: string): string[] {
+export function gitTags(gitDir: string, fs: ConfinedFs): string[] {
   const tags: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const n of names(dir)) {
+  const walk = (dir: string, prefix: string, depth: number) => {
+    for (const n of fs.names(dir)) {
       const p = join(dir, n);
-      try {
-        if (statSync(p).isDirectory()) walk(p, `${prefix}${n}/`);
-        else tags.push(`${prefix}${n}`);
-      } catch {
-        // gone meanwhile
-      }
+      if (!fs.isDir(p)) tags.push(`${prefix}${n}`);
+      else if (depth < 4) walk(p, `${prefix}${n}/`, depth + 1);
     }
   };
-  walk(join(gitDir, 'refs', 'tags'), '');
-  for (const line of (read(join(gitDir, 'packed-refs')) ?? '').split('\n')) {
+  walk(join(gitDir, 'refs', 'tags'), '', 0);
+  for (const line of (fs.read(join(gitDir, 'packed-refs')) ?? '').split('\n')) {
     const m = /^[0-9a-f]{40,64} refs\/tags\/(.+)$/.exec(line);
     if (m?.[1]) tags.push(m[1]);
   }
   return tags;
 }
 
-function catalogueNames(file: string): string[] {
-  const text = read(file);
+function catalogueNames(text: string | undefined): string[] {
   if (text === undefined) return [];
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
-    return Object.keys(parsed).filter((n) => SEGMENT.test(n));
+    // Keyed by name, or (older catalogues) a list of entries with a name.
+    const names = Array.isArray(parsed)
+      ? parsed.map((e: unknown) =>
+          typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined,
+        )
+      : typeof parsed === 'object' && parsed !== null
+        ? Object.keys(parsed)
+        : [];
+    return names.filter((n): n is string => typeof n === 'string' && SEGMENT.test(n));
   } catch {
     return [];
   }

@@ -10,12 +10,15 @@ export interface FlagSpec {
   description: string;
   /** Set when the flag takes a value: what completes it. */
   value?: ValueKind;
+  /** The only values it takes, when commander knows them. */
+  choices?: string[];
 }
 
 export interface ArgSpec {
   name: string;
   kind: ValueKind;
   variadic: boolean;
+  choices?: string[];
 }
 
 export interface CommandSpec {
@@ -31,7 +34,7 @@ export interface CommandSpec {
  * The command tree as data: generated from the real commander definitions (every module
  * loaded) at build time into dist/complete-spec.json, so completing a word loads no command code.
  */
-export function specOf(cmd: Command): CommandSpec {
+export function specOf(cmd: Command, path = ''): CommandSpec {
   return {
     name: cmd.name(),
     aliases: cmd.aliases(),
@@ -43,15 +46,29 @@ export function specOf(cmd: Command): CommandSpec {
         long: o.long as string,
         description: o.description,
         ...(o.required || o.optional ? { value: kindOfName(valueName(o.flags)) } : {}),
+        ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
       })),
     args: cmd.registeredArguments.map((a) => ({
       name: a.name(),
-      kind: kindOfName(a.name()),
+      kind: ARG_KIND_OVERRIDES[`${path} ${a.name()}`] ?? kindOfName(a.name()),
       variadic: a.variadic,
+      ...(a.argChoices ? { choices: [...a.argChoices] } : {}),
     })),
-    commands: cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map(specOf),
+    commands: cmd.commands
+      .filter((c) => !isHidden(c))
+      .map((c) => specOf(c, path === '' ? c.name() : `${path} ${c.name()}`)),
   };
 }
+
+/** Commander keeps `{ hidden: true }` of a subcommand in a private field. */
+export function isHidden(cmd: Command): boolean {
+  return (cmd as unknown as { _hidden?: boolean })._hidden === true;
+}
+
+/** Arguments whose conventional name says the wrong thing: a new recipe is not an existing one. */
+const ARG_KIND_OVERRIDES: Readonly<Record<string, ValueKind>> = {
+  'recipe new recipe': 'none',
+};
 
 function valueName(flags: string): string {
   return /[<[]([^>\]]+)[>\]]/.exec(flags)?.[1] ?? '';
