@@ -20,7 +20,9 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     servers().flatMap((s) =>
       fs
         .names(join(paths.servers, s))
-        .filter((f) => f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)))
+        .filter(
+          (f) => f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)) && fs.isFile(join(paths.servers, s, f)),
+        )
         .map((f) => ({ app: f.slice(0, -4), file: join(paths.servers, s, f) })),
     );
   const envOf = (app: string): Map<string, string> => {
@@ -65,6 +67,7 @@ export interface ConfinedFs {
   dirs(dir: string): string[];
   read(file: string): string | undefined;
   isDir(path: string): boolean;
+  isFile(path: string): boolean;
 }
 
 export function confinedTo(root: string): ConfinedFs {
@@ -92,17 +95,20 @@ export function confinedTo(root: string): ConfinedFs {
       return [];
     }
   };
-  const isDir = (p: string): boolean => {
+  const is = (p: string, kind: 'dir' | 'file'): boolean => {
     const real = inside(p);
     try {
-      return real !== undefined && statSync(real).isDirectory();
+      const st = real === undefined ? undefined : statSync(real);
+      return st !== undefined && (kind === 'dir' ? st.isDirectory() : st.isFile());
     } catch {
       return false;
     }
   };
+  const isDir = (p: string) => is(p, 'dir');
   return {
     names,
     isDir,
+    isFile: (p) => is(p, 'file'),
     dirs: (dir) => names(dir).filter((n) => SEGMENT.test(n) && isDir(join(dir, n))),
     read: (file) => {
       const real = inside(file);
