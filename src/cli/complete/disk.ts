@@ -15,19 +15,23 @@ const MAX_FILE = 16 << 20;
 
 export function diskSource(paths: AbraPaths): CompletionSource {
   const fs = confinedTo(paths.root);
-  const servers = () => fs.dirs(paths.servers);
-  const appFiles = () =>
-    servers().flatMap((s) =>
-      fs
-        .names(join(paths.servers, s))
-        .filter(
-          (f) => f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)) && fs.isFile(join(paths.servers, s, f)),
-        )
-        .map((f) => ({ app: f.slice(0, -4), file: join(paths.servers, s, f) })),
-    );
+  const servers = () => fs.entries(paths.servers, 'dir').filter((n) => SEGMENT.test(n));
+  const appName = (f: string) =>
+    f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)) ? f.slice(0, -4) : undefined;
+  // One Tab press asks about one app at most: its env file is looked up directly, read once.
+  const envs = new Map<string, Map<string, string>>();
   const envOf = (app: string): Map<string, string> => {
-    const hit = appFiles().find((a) => a.app === app);
-    return hit === undefined ? new Map() : envLines(fs.read(hit.file) ?? '');
+    let env = envs.get(app);
+    if (env === undefined) {
+      const file = SEGMENT.test(app)
+        ? servers()
+            .map((s) => join(paths.servers, s, `${app}.env`))
+            .find((f) => fs.isFile(f))
+        : undefined;
+      env = file === undefined ? new Map() : envLines(fs.read(file) ?? '');
+      envs.set(app, env);
+    }
+    return env;
   };
   const recipeOf = (app: string): string | undefined => {
     const env = envOf(app);
@@ -48,9 +52,10 @@ export function diskSource(paths: AbraPaths): CompletionSource {
   };
   return {
     servers,
-    apps: () => appFiles().map((a) => a.app),
+    apps: () =>
+      servers().flatMap((s) => fs.entries(join(paths.servers, s), 'file').flatMap((f) => appName(f) ?? [])),
     recipes: () => [
-      ...fs.dirs(paths.recipes),
+      ...fs.entries(paths.recipes, 'dir').filter((n) => SEGMENT.test(n)),
       ...catalogueNames(fs.read(join(paths.catalogue, 'recipes.json'))),
     ],
     recipeOf,
@@ -63,36 +68,26 @@ export function diskSource(paths: AbraPaths): CompletionSource {
 
 /** Reads that answer nothing for a path whose real location is not under `root`. */
 export interface ConfinedFs {
-  names(dir: string): string[];
-  dirs(dir: string): string[];
+  /** Names in `dir` of that kind; a link counts when it leads to one inside the root. */
+  entries(dir: string, kind: 'dir' | 'file'): string[];
   read(file: string): string | undefined;
-  isDir(path: string): boolean;
   isFile(path: string): boolean;
 }
 
 export function confinedTo(root: string): ConfinedFs {
   let realRoot: string | undefined;
   try {
-    realRoot = realpathSync(root);
+    realRoot = realpathSync.native(root);
   } catch {
     realRoot = undefined;
   }
   const inside = (p: string): string | undefined => {
     if (realRoot === undefined) return undefined;
     try {
-      const real = realpathSync(p);
+      const real = realpathSync.native(p);
       return real === realRoot || real.startsWith(realRoot + sep) ? real : undefined;
     } catch {
       return undefined;
-    }
-  };
-  const names = (dir: string): string[] => {
-    const real = inside(dir);
-    if (real === undefined) return [];
-    try {
-      return readdirSync(real);
-    } catch {
-      return [];
     }
   };
   const is = (p: string, kind: 'dir' | 'file'): boolean => {
@@ -104,12 +99,23 @@ export function confinedTo(root: string): ConfinedFs {
       return false;
     }
   };
-  const isDir = (p: string) => is(p, 'dir');
   return {
-    names,
-    isDir,
+    entries: (dir, kind) => {
+      const real = inside(dir);
+      if (real === undefined) return [];
+      try {
+        // A plain entry of a directory inside the root is inside it too: only links need
+        // resolving, so listing 100 apps costs one readdir, not 100 realpath calls.
+        return readdirSync(real, { withFileTypes: true })
+          .filter((e) =>
+            e.isSymbolicLink() ? is(join(real, e.name), kind) : kind === 'dir' ? e.isDirectory() : e.isFile(),
+          )
+          .map((e) => e.name);
+      } catch {
+        return [];
+      }
+    },
     isFile: (p) => is(p, 'file'),
-    dirs: (dir) => names(dir).filter((n) => SEGMENT.test(n) && isDir(join(dir, n))),
     read: (file) => {
       const real = inside(file);
       if (real === undefined) return undefined;
@@ -166,11 +172,8 @@ export function topKeys(yaml: string, section: string): string[] {
 export function gitTags(gitDir: string, fs: ConfinedFs): string[] {
   const tags: string[] = [];
   const walk = (dir: string, prefix: string, depth: number) => {
-    for (const n of fs.names(dir)) {
-      const p = join(dir, n);
-      if (!fs.isDir(p)) tags.push(`${prefix}${n}`);
-      else if (depth < 4) walk(p, `${prefix}${n}/`, depth + 1);
-    }
+    for (const n of fs.entries(dir, 'file')) tags.push(`${prefix}${n}`);
+    if (depth < 4) for (const n of fs.entries(dir, 'dir')) walk(join(dir, n), `${prefix}${n}/`, depth + 1);
   };
   walk(join(gitDir, 'refs', 'tags'), '', 0);
   for (const line of (fs.read(join(gitDir, 'packed-refs')) ?? '').split('\n')) {
