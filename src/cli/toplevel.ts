@@ -44,8 +44,8 @@ export function addTopLevel(program: Command, verbCommands: Map<VerbSpec, Comman
     .action((shell: Shell) => {
       process.stdout.write(completionScripts[shell]);
     });
-  // What the completion scripts call on Tab. main() answers it before commander is even built;
-  // this is the same answer when global flags come first.
+  // What the completion scripts call on Tab. main() answers it before commander is built (and
+  // bin/abra.js before even that); registered so the command tree knows the name.
   program
     .command('__complete', { hidden: true })
     .description('Print completion candidates for the words after `abra`')

@@ -257,13 +257,20 @@ describe('completion in real shells', () => {
     assert.equal(got.noise, '');
   });
 
-  it('fish shows the descriptions', () => {
+  it('fish shows the descriptions: of commands, and the server of each app', () => {
     const res = spawnSync(
       'fish',
       ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', scripts.fish, 'abra app dep'],
       { env: envFor(abraDir), encoding: 'utf8' },
     );
     assert.equal(res.stdout, 'deploy\tDeploy an app: plan, apply, watch it converge, roll back on failure\n');
+    assert.equal(fish('abra app ps wi').values.length, 1);
+    const apps = spawnSync(
+      'fish',
+      ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', scripts.fish, 'abra app ps '],
+      { env: envFor(abraDir), encoding: 'utf8' },
+    );
+    assert.equal(apps.stdout, 'blog.example.com\ton alpha\nwiki.example.org\ton beta\n');
   });
 
   it('autocomplete refuses an unknown shell', async () => {

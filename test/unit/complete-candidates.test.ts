@@ -93,7 +93,11 @@ const TREE: CommandSpec = leaf('abra', {
 
 const SOURCE: CompletionSource = {
   servers: () => ['beta', 'alpha'],
-  apps: () => ['blog.example.com', 'wiki.example.org', 'blog.example.com'],
+  apps: () => [
+    { value: 'wiki.example.org', description: 'on beta' },
+    { value: 'blog.example.com', description: 'on alpha' },
+    { value: 'blog.example.com', description: 'on beta' },
+  ],
   recipes: () => ['wordpress', 'hello', 'wordpress'],
   recipeOf: (app) => (app === 'blog.example.com' ? 'wordpress' : undefined),
   versions: (recipe) =>
@@ -181,8 +185,12 @@ describe('completion candidates (golden, hand-written tree)', () => {
     assert.deepEqual(at('app run blog.example.com app -- '), { candidates: [], files: true });
   });
 
-  it('subcommands and flags carry their descriptions', () => {
+  it('subcommands, flags and apps carry their descriptions', () => {
     assert.deepEqual(at('app d').candidates, [{ value: 'deploy', description: 'deploy it' }]);
+    assert.deepEqual(at('app deploy ').candidates, [
+      { value: 'blog.example.com', description: 'on alpha' },
+      { value: 'wiki.example.org', description: 'on beta' },
+    ]);
     assert.deepEqual(at('app deploy --ch').candidates, [{ value: '--chaos', description: 'working tree' }]);
   });
 

@@ -89,12 +89,19 @@ describe('completion names from ~/.abra', () => {
   });
 
   it('apps are the env files of those servers, with plain names, not links out', () => {
-    assert.deepEqual(source().apps().sort(), [
-      'blog.example.com',
-      'link.example.com',
-      'sneaky.example.com',
-      'wiki.example.org',
-    ]);
+    assert.deepEqual(
+      source()
+        .apps()
+        .find((a) => a.value === 'wiki.example.org')?.description,
+      'on beta',
+    );
+    assert.deepEqual(
+      source()
+        .apps()
+        .map((a) => a.value)
+        .sort(),
+      ['blog.example.com', 'link.example.com', 'sneaky.example.com', 'wiki.example.org'],
+    );
   });
 
   it('recipes: fetched ones and the catalogue', () => {

@@ -15,7 +15,8 @@ export interface Completion {
 /** What completion reads from disk (~/.abra); every method answers [] rather than failing. */
 export interface CompletionSource {
   servers(): string[];
-  apps(): string[];
+  /** Each app with its server as the description (zsh and fish show it). */
+  apps(): Candidate[];
   recipes(): string[];
   /** The recipe an app's env file names. */
   recipeOf(app: string): string | undefined;
@@ -107,8 +108,12 @@ function values(
   switch (what.value) {
     case 'server':
       return plain(source.servers());
-    case 'app':
-      return plain(source.apps());
+    case 'app': {
+      const seen = new Set<string>();
+      const apps = source.apps().filter((a) => !seen.has(a.value) && seen.add(a.value));
+      apps.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      return { candidates: filter(apps, current), files: false };
+    }
     case 'recipe':
       return plain(source.recipes());
     case 'version': {

@@ -53,7 +53,12 @@ export function diskSource(paths: AbraPaths): CompletionSource {
   return {
     servers,
     apps: () =>
-      servers().flatMap((s) => fs.entries(join(paths.servers, s), 'file').flatMap((f) => appName(f) ?? [])),
+      servers().flatMap((s) =>
+        fs
+          .entries(join(paths.servers, s), 'file')
+          .flatMap((f) => appName(f) ?? [])
+          .map((value) => ({ value, description: `on ${s}` })),
+      ),
     recipes: () => [
       ...fs.entries(paths.recipes, 'dir').filter((n) => SEGMENT.test(n)),
       ...catalogueNames(fs.read(join(paths.catalogue, 'recipes.json'))),
