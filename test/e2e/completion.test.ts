@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { liveCompletionSpec } from '../../src/cli/complete/live-spec.js';
 import { abra } from '../helpers/cli.js';
+import { startTty } from '../helpers/tty.js';
 
 // The scripts `abra autocomplete <shell>` prints, loaded into real bash (with and without the
 // bash-completion package), zsh (driven through a pseudo-terminal with zpty, completing on a
@@ -271,6 +272,32 @@ describe('completion in real shells', () => {
       { env: envFor(abraDir), encoding: 'utf8' },
     );
     assert.equal(apps.stdout, 'blog.example.com\ton alpha\nwiki.example.org\ton beta\n');
+  });
+
+  it('bash on a terminal: Tab through readline completes a verb, an app and a `--server=` value', async () => {
+    const t = startTty(['--norc', '--noprofile', '-i'], {
+      env: { ...envFor(abraDir), PS1: 'READY$ ' },
+      program: ['bash'],
+      columns: 120,
+    });
+    try {
+      await t.waitFor(/READY\$/);
+      t.type(`source ${BASH_COMPLETION}; source ${scripts.bash}; clear`);
+      t.keys('Enter');
+      await t.waitFor(/^READY\$$/);
+      t.type('abra app dep');
+      t.keys('Tab');
+      await t.waitFor(/READY\$ abra app deploy$/);
+      t.type('bl');
+      t.keys('Tab');
+      await t.waitFor(/READY\$ abra app deploy blog\.example\.com$/);
+      t.keys('C-u');
+      t.type('abra app ls --server=a');
+      t.keys('Tab');
+      await t.waitFor(/READY\$ abra app ls --server=alpha$/);
+    } finally {
+      t.close();
+    }
   });
 
   it('autocomplete refuses an unknown shell', async () => {
