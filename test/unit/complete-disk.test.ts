@@ -108,8 +108,31 @@ describe('completion names from ~/.abra', () => {
     assert.deepEqual(source().recipes().sort(), ['linked', 'nextcloud', 'wiki', 'wp', 'wp']);
   });
 
+  it("a recipe not fetched yet has the catalogue's versions", () => {
+    write(
+      join(abraDir, 'catalogue', 'recipes.json'),
+      JSON.stringify({
+        nextcloud: { versions: [{ '1.0.0+27.0': {} }, { '2.0.0+28.0': {}, 'bad\u001bversion': {} }] },
+        wp: { versions: [{ '9.9.9+9': {} }] },
+      }),
+    );
+    try {
+      assert.deepEqual(source().versions('nextcloud'), ['1.0.0+27.0', '2.0.0+28.0']);
+      // a fetched recipe: its own tags only
+      assert.ok(!source().versions('wp').includes('9.9.9+9'));
+    } finally {
+      write(
+        join(abraDir, 'catalogue', 'recipes.json'),
+        JSON.stringify({ nextcloud: {}, wp: {}, 'bad name': {} }),
+      );
+    }
+  });
+
   it('a catalogue written as a list of entries counts too', () => {
-    write(join(abraDir, 'catalogue', 'recipes.json'), JSON.stringify([{ name: 'listed' }, { name: 3 }, 'x']));
+    write(
+      join(abraDir, 'catalogue', 'recipes.json'),
+      JSON.stringify([{ name: 'listed' }, { name: 'bad name' }, 'x']),
+    );
     try {
       assert.deepEqual(source().recipes().sort(), ['linked', 'listed', 'wiki', 'wp']);
     } finally {

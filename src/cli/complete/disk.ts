@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { CompletionSource } from './candidates.js';
 
@@ -33,6 +34,11 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     }
     return env;
   };
+  let parsedCatalogue: Catalogue | undefined;
+  const catalogue = (): Catalogue => {
+    parsedCatalogue ??= catalogueOf(fs.read(join(paths.catalogue, 'recipes.json')));
+    return parsedCatalogue;
+  };
   const recipeOf = (app: string): string | undefined => {
     const env = envOf(app);
     const raw = env.get('RECIPE') ?? env.get('TYPE');
@@ -61,11 +67,19 @@ export function diskSource(paths: AbraPaths): CompletionSource {
       ),
     recipes: () => [
       ...fs.entries(paths.recipes, 'dir').filter((n) => SEGMENT.test(n)),
-      ...catalogueNames(fs.read(join(paths.catalogue, 'recipes.json'))),
+      ...[...catalogue().keys()].filter((n) => SEGMENT.test(n)),
     ],
     recipeOf,
-    versions: (recipe) =>
-      SEGMENT.test(recipe) ? gitTags(join(paths.recipes, recipe, '.git'), fs).filter((t) => TAG.test(t)) : [],
+    // The clone's tags; for a recipe not fetched yet (`app new` fetches it), the catalogue's.
+    versions: (recipe) => {
+      if (!SEGMENT.test(recipe)) return [];
+      const tags = fs.isDir(join(paths.recipes, recipe))
+        ? gitTags(join(paths.recipes, recipe, '.git'), fs)
+        : (catalogue()
+            .get(recipe)
+            ?.versions.map((v) => v.version) ?? []);
+      return tags.filter((t) => TAG.test(t));
+    },
     services: (app) => composeKeys(app, 'services'),
     secrets: (app) => composeKeys(app, 'secrets'),
   };
@@ -77,6 +91,7 @@ export interface ConfinedFs {
   entries(dir: string, kind: 'dir' | 'file'): string[];
   read(file: string): string | undefined;
   isFile(path: string): boolean;
+  isDir(path: string): boolean;
 }
 
 export function confinedTo(root: string): ConfinedFs {
@@ -121,6 +136,7 @@ export function confinedTo(root: string): ConfinedFs {
       }
     },
     isFile: (p) => is(p, 'file'),
+    isDir: (p) => is(p, 'dir'),
     read: (file) => {
       const real = inside(file);
       if (real === undefined) return undefined;
@@ -188,20 +204,12 @@ export function gitTags(gitDir: string, fs: ConfinedFs): string[] {
   return tags;
 }
 
-function catalogueNames(text: string | undefined): string[] {
-  if (text === undefined) return [];
+function catalogueOf(text: string | undefined): Catalogue {
+  if (text === undefined) return new Map();
   try {
-    const parsed: unknown = JSON.parse(text);
-    // Keyed by name, or (older catalogues) a list of entries with a name.
-    const names = Array.isArray(parsed)
-      ? parsed.map((e: unknown) =>
-          typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined,
-        )
-      : typeof parsed === 'object' && parsed !== null
-        ? Object.keys(parsed)
-        : [];
-    return names.filter((n): n is string => typeof n === 'string' && SEGMENT.test(n));
+    const parsed = parseCatalogue(JSON.parse(text));
+    return parsed.ok ? parsed.catalogue : new Map();
   } catch {
-    return [];
+    return new Map();
   }
 }
