@@ -112,12 +112,16 @@ const at = (line: string, tree = TREE) => complete(tree, line.split(' '), SOURCE
 describe('completion candidates (golden, hand-written tree)', () => {
   const cases: [string, string[]][] = [
     ['', ['app', 'autocomplete', 'help']],
-    ['a', ['app', 'autocomplete']],
     ['app ', ['deploy', 'new', 'logs', 'cp', 'run', 'secret']],
     ['app s', ['secret']],
     // aliases lead the way but are not offered
     ['a d ', ['blog.example.com', 'wiki.example.org']],
     ['app secret ', ['generate', 'ls']],
+    // aliases only where no name fits
+    ['app sc', ['sc']],
+    ['app secret li', ['list']],
+    ['app secret l', ['ls']],
+    ['a', ['app', 'autocomplete']],
     ['a sc g blog.example.com ', ['admin_password', 'db_password']],
     ['app secret ls ', ['blog.example.com', 'wiki.example.org']],
     ['app deploy b', ['blog.example.com']],
@@ -255,6 +259,9 @@ describe('completion candidates (golden, the real commands)', () => {
     assert.deepEqual(live('web user '), ['add', 'rm', 'ls']);
     assert.deepEqual(live('server '), ['add', 'ls', 'nodes', 'rm', 'backup-config', 'backup-init', 'prune']);
     assert.ok(!live('').includes('__complete'), 'the hidden command is not offered');
+    // names win over aliases: `sc` (secret) is not offered next to `scale`
+    assert.deepEqual(live('app sc'), ['scale']);
+    assert.deepEqual(live('app backup sn'), ['snapshots']);
   });
 
   it('arguments: apps, servers, recipes, versions, services, secrets, shells', () => {

@@ -82,7 +82,7 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
   }
   if (node.name === 'help' && path.length === 2) return helpCandidates(root, positionals, current);
   if (node.commands.length > 0 && positionals.length === 0)
-    return { candidates: filter(subcommands(node), current), files: false };
+    return { candidates: commandsFor(node, current), files: false };
   const arg = argAt(node.args, positionals.length);
   if (arg === undefined) return { candidates: [], files: false };
   return values({ value: arg.kind, choices: arg.choices }, current, positionals, node, source);
@@ -138,7 +138,7 @@ function helpCandidates(root: CommandSpec, positionals: readonly string[], curre
   if (node === undefined) return { candidates: [], files: false };
   const topics =
     positionals.length === 0 ? helpTopics.map((t) => ({ value: t.name, description: t.summary })) : [];
-  return { candidates: filter([...subcommands(node), ...topics], current), files: false };
+  return { candidates: [...commandsFor(node, current), ...filter(topics, current)], files: false };
 }
 
 function mapped<T>(v: string | undefined, f: (v: string) => T): T | undefined {
@@ -170,6 +170,20 @@ function findFlag(path: readonly CommandSpec[], word: string): FlagSpec | undefi
     if (f) return f;
   }
   return undefined;
+}
+
+/**
+ * Subcommands by name. Aliases are not offered beside names (`rm` next to `remove`; and `d`
+ * would stop `app d` from completing to `deploy`), only when no name fits (`app secret li`).
+ */
+function commandsFor(node: CommandSpec, current: string): Candidate[] {
+  const byName = filter(subcommands(node), current);
+  if (byName.length > 0) return byName;
+  return node.commands.flatMap((c) =>
+    c.aliases
+      .filter((a) => a.startsWith(current))
+      .map((a) => ({ value: a, description: `${c.name}: ${c.description}` })),
+  );
 }
 
 function subcommands(node: CommandSpec): Candidate[] {
