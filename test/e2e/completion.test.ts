@@ -87,6 +87,7 @@ before(async () => {
     join(hello, 'compose.worker.yml'),
     'version: "3.8"\nservices:\n  worker:\n    image: busybox\n',
   );
+  writeFileSync(join(hello, 'abra.sh'), 'export APP_VERSION=1\nmigrate() {\n  echo migrating\n}\n');
   git(hello, 'add', '.');
   git(hello, 'commit', '-qm', 'first');
   for (const v of VERSIONS) git(hello, 'tag', '-a', '-m', v, v);
@@ -203,6 +204,11 @@ const CASES: [string, string, string[]][] = [
   ["an app's services", 'abra app logs blog.example.com ', SERVICES],
   ["an app's secrets", 'abra a sc g blog.example.com ', SECRETS],
   ['shells', 'abra autocomplete ', ['bash', 'fish', 'zsh']],
+  [
+    "app cmd: the app's services and abra.sh functions",
+    'abra app cmd blog.example.com ',
+    [...SERVICES, 'migrate'],
+  ],
 ];
 
 describe('completion in real shells', () => {

@@ -104,6 +104,7 @@ const SOURCE: CompletionSource = {
     recipe === 'wordpress' ? ['2.0.0+6.5', '1.0.0+6.4'] : recipe === 'hello' ? ['0.1.0+1'] : [],
   services: (app) => (app === 'blog.example.com' ? ['app', 'db'] : []),
   secrets: (app) => (app === 'blog.example.com' ? ['db_password', 'admin_password'] : []),
+  functions: (app) => (app === 'blog.example.com' ? ['migrate', 'app_reset'] : []),
 };
 
 const values = (c: Completion) => c.candidates.map((x) => x.value);
@@ -207,6 +208,7 @@ describe('completion candidates (golden, hand-written tree)', () => {
       versions: () => [],
       services: () => [],
       secrets: () => [],
+      functions: () => [],
     };
     assert.deepEqual(values(complete(TREE, ['app', 'deploy', ''], empty)), []);
     assert.deepEqual(values(complete(TREE, ['app', 'deploy', 'x', ''], empty)), []);
@@ -281,6 +283,15 @@ describe('completion candidates (golden, the real commands)', () => {
     assert.deepEqual(live('autocomplete '), ['bash', 'fish', 'zsh']);
     // a new recipe's name is not an existing one
     assert.deepEqual(live('recipe new '), []);
+    // app cmd: `ls` or an app, then [service] <function>
+    assert.deepEqual(live('app cmd '), ['ls', 'blog.example.com', 'wiki.example.org']);
+    assert.deepEqual(live('app cmd l'), ['ls']);
+    assert.deepEqual(live('app cmd ls '), ['blog.example.com', 'wiki.example.org']);
+    assert.deepEqual(live('app cmd ls blog.example.com '), []);
+    assert.deepEqual(live('app cmd blog.example.com '), ['app', 'app_reset', 'db', 'migrate']);
+    assert.deepEqual(live('app cmd blog.example.com db '), ['app_reset', 'migrate']);
+    assert.deepEqual(live('app cmd blog.example.com migrate '), []);
+    assert.deepEqual(live('app cmd -l blog.example.com m'), ['migrate']);
     assert.equal(at('app cp blog.example.com ', real).files, true);
     assert.equal(at('recipe compose hello --env ', real).files, true);
   });

@@ -160,6 +160,19 @@ describe('completion names from ~/.abra', () => {
     assert.deepEqual(s.services('nope.example.com'), []);
   });
 
+  it("functions come from the recipe's abra.sh", () => {
+    write(
+      join(abraDir, 'recipes', 'wp', 'abra.sh'),
+      'export X=1\nmigrate() {\n  :\n}\n# old() {\nfunction reset_admin {\n}\n',
+    );
+    try {
+      assert.deepEqual(source().functions('blog.example.com'), ['migrate', 'reset_admin']);
+      assert.deepEqual(source().functions('nope.example.com'), []);
+    } finally {
+      rmSync(join(abraDir, 'recipes', 'wp', 'abra.sh'));
+    }
+  });
+
   it('never reads a compose file outside the recipe or outside ~/.abra', () => {
     assert.deepEqual(source().services('sneaky.example.com'), []);
     assert.deepEqual(source().services('link.example.com'), []);

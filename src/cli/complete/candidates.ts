@@ -23,6 +23,8 @@ export interface CompletionSource {
   versions(recipe: string): string[];
   services(app: string): string[];
   secrets(app: string): string[];
+  /** The functions of the app's recipe's abra.sh (`app cmd`). */
+  functions(app: string): string[];
 }
 
 const HELP_FLAG: FlagSpec = { short: '-h', long: '--help', description: 'show help' };
@@ -108,6 +110,17 @@ function values(
   switch (what.value) {
     case 'server':
       return plain(source.servers());
+    case 'cmd-app': {
+      // `app cmd` takes `ls` where the app goes
+      const apps = values({ value: 'app' }, current, positionals, node, source).candidates;
+      return {
+        candidates: [
+          ...filter([{ value: 'ls', description: "list the functions of the app's abra.sh" }], current),
+          ...apps,
+        ],
+        files: false,
+      };
+    }
     case 'app': {
       const seen = new Set<string>();
       const apps = source.apps().filter((a) => !seen.has(a.value) && seen.add(a.value));
@@ -125,6 +138,17 @@ function values(
       return plain(mapped(app(), (a) => source.services(a)) ?? []);
     case 'secret':
       return plain(mapped(app(), (a) => source.secrets(a)) ?? []);
+    case 'cmd-words': {
+      // `app cmd ls <app>`, or `app cmd <app> [service] <function>`
+      const [first, second] = positionals;
+      if (first === 'ls')
+        return positionals.length === 1 ? plain(source.apps().map((a) => a.value)) : plain([]);
+      if (first === undefined || positionals.length > 2) return plain([]);
+      const services = source.services(first);
+      const functions = source.functions(first);
+      if (positionals.length === 1) return plain([...services, ...functions]);
+      return plain(second !== undefined && services.includes(second) ? functions : []);
+    }
     case 'file':
       return { candidates: [], files: true };
     default:

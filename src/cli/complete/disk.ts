@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { abraShFunctions } from '../../domain/cmd/abra-sh.js';
 import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { CompletionSource } from './candidates.js';
@@ -81,6 +82,13 @@ export function diskSource(paths: AbraPaths): CompletionSource {
       return tags.filter((t) => TAG.test(t));
     },
     services: (app) => composeKeys(app, 'services'),
+    // The working tree's abra.sh: the deployed version's would need git, and names rarely differ.
+    functions: (app) => {
+      const recipe = recipeOf(app);
+      return recipe === undefined
+        ? []
+        : abraShFunctions(fs.read(join(paths.recipes, recipe, 'abra.sh')) ?? '');
+    },
     secrets: (app) => composeKeys(app, 'secrets'),
   };
 }

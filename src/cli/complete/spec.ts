@@ -1,7 +1,18 @@
 import type { Command } from 'commander';
 
 /** What a word can be completed from: names on disk, or the shell's own file completion. */
-export type ValueKind = 'app' | 'server' | 'recipe' | 'version' | 'service' | 'secret' | 'file' | 'none';
+export type ValueKind =
+  | 'app'
+  | 'server'
+  | 'recipe'
+  | 'version'
+  | 'service'
+  | 'secret'
+  | 'file'
+  /** `app cmd`'s first word: an app, or `ls`; then [service] <function of abra.sh>. */
+  | 'cmd-app'
+  | 'cmd-words'
+  | 'none';
 
 export interface FlagSpec {
   /** `-s`, when the flag has a short form. */
@@ -65,9 +76,11 @@ export function isHidden(cmd: Command): boolean {
   return (cmd as unknown as { _hidden?: boolean })._hidden === true;
 }
 
-/** Arguments whose conventional name says the wrong thing: a new recipe is not an existing one. */
+/** Arguments whose name says too little or the wrong thing: a new recipe is not an existing one. */
 const ARG_KIND_OVERRIDES: Readonly<Record<string, ValueKind>> = {
   'recipe new recipe': 'none',
+  'app cmd app': 'cmd-app',
+  'app cmd words': 'cmd-words',
 };
 
 function valueName(flags: string): string {
