@@ -142,7 +142,7 @@ function zsh(line: string, dir = abraDir, how: 'fpath' | 'source' = 'fpath'): Re
   const setup =
     how === 'fpath'
       ? `fpath=(${zshFpath} $fpath); autoload -U compinit; compinit -u -D`
-      : `autoload -U compinit; compinit -u -D; source ${scripts.zsh}`;
+      : 'autoload -U compinit; compinit -u -D; source <(abra autocomplete zsh)';
   const res = spawnSync('zsh', ['-f', ZSH_DRIVER, setup, line], {
     cwd: work,
     env: envFor(dir),
@@ -258,7 +258,7 @@ describe('completion in real shells', () => {
     assert.deepEqual(fish('abra app ls --server=a').values, ['--server=alpha']);
   });
 
-  it('zsh: the script also works sourced after compinit', () => {
+  it('zsh: `source <(abra autocomplete zsh)` after compinit works as well', () => {
     const got = zsh('abra app secret ', abraDir, 'source');
     assert.deepEqual(sorted(got.values), ['generate', 'insert', 'ls', 'rm']);
     assert.equal(got.noise, '');
@@ -288,7 +288,7 @@ describe('completion in real shells', () => {
     });
     try {
       await t.waitFor(/READY\$/);
-      t.type(`source ${BASH_COMPLETION}; source ${scripts.bash}; clear`);
+      t.type(`source ${BASH_COMPLETION}; source <(abra autocomplete bash); clear`);
       t.keys('Enter');
       await t.waitFor(/^READY\$$/);
       t.type('abra app dep');
