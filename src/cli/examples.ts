@@ -131,6 +131,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'web user rm': ['abra web user rm bob'],
   'web user ls': ['abra web user ls', 'abra web user ls --machine'],
   version: ['abra version', 'abra -v', 'abra version --machine'],
+  autocomplete: [
+    'abra autocomplete bash > /etc/bash_completion.d/abra   # or in ~/.bashrc: source <(abra autocomplete bash)',
+    'abra autocomplete zsh > "${fpath[1]}/_abra"             # then start a new zsh',
+    'abra autocomplete fish > ~/.config/fish/completions/abra.fish',
+  ],
 };
 
 /** The Examples section as commander's after-help text. */
