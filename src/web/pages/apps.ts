@@ -68,7 +68,7 @@ export function appRoutes(app: Hono<WebEnv>, kit: WebKit): void {
 <td><ul>${s.tasks.map((t) => html`<li>${t.state}${t.error ? html` <span class="error">${t.error}</span>` : ''} on ${t.nodeName ?? '?'} since ${t.since}</li>`)}</ul></td></tr>`,
     );
     const body = html`<p>Server ${server}. ${ps.deployment ? ps.deployment.summary : 'Not deployed.'}</p>
-<nav aria-label="App"><ul class="actions"><li><a href="/apps/${name}/logs">Logs</a></li><li><a href="/apps/${name}/backups">Backups</a></li><li><a href="/apps/${name}/history">History</a></li></ul></nav>
+<nav aria-label="App"><ul class="actions"><li><a href="/apps/${name}/logs">Logs</a></li><li><a href="/apps/${name}/backups">Backups</a></li><li><a href="/apps/${name}/secrets">Secrets</a></li>${can('config') ? html`<li><a href="/apps/${name}/config">Config</a></li>` : ''}<li><a href="/apps/${name}/history">History</a></li></ul></nav>
 <div class="actions" id="app-actions">${actions}</div>
 <h2>Services and tasks</h2>
 ${ps.services.length ? html`<table><thead><tr><th scope="col">Service</th><th scope="col">Image</th><th scope="col">Replicas</th><th scope="col">Version</th><th scope="col">Update</th><th scope="col">Tasks</th></tr></thead><tbody>${services}</tbody></table>` : html`<p>No services running.</p>`}`;
