@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -168,11 +168,37 @@ describe('abra web in a browser', () => {
     await page.waitForURL(`${base}/apps/${domain}`);
     const env = readFileSync(world.envPath(domain), 'utf8');
     assert.match(env, new RegExp(`TYPE=hello:${V1.replace('+', '\\+')}`));
-    // Host-mode ports: this lab has no ingress (an operator would use `abra app config`).
-    appendFileSync(
-      world.envPath(domain),
-      `COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`,
+  });
+
+  it('edits its env file in the config editor (checked before saving) and lists its secrets', async () => {
+    // Host-mode ports: this lab has no ingress. A file the recipe lacks is refused first.
+    await page.goto(`${base}/apps/${domain}`);
+    await page.getByRole('link', { name: 'Config' }).click();
+    await page.waitForURL(`${base}/apps/${domain}/config`);
+    const editor = page.getByLabel(/^Env file/);
+    const before = await editor.inputValue();
+    await editor.fill(`${before}COMPOSE_FILE=compose.yml:compose.nope.yml\n`);
+    await page.getByRole('button', { name: 'Save the env file' }).click();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /compose\.nope\.yml/);
+    assert.doesNotMatch(
+      readFileSync(world.envPath(domain), 'utf8'),
+      /^COMPOSE_FILE/m,
+      'refused edit not saved',
     );
+    await page
+      .getByLabel(/^Env file/)
+      .fill(`${before}COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`);
+    await page.getByRole('button', { name: 'Save the env file' }).click();
+    await page.waitForURL(`${base}/apps/${domain}/config?saved=1`);
+    await shot(page, '03b-config');
+    const env = readFileSync(world.envPath(domain), 'utf8');
+    assert.ok(env.endsWith(`COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`));
+    assert.ok(!env.includes('\r'), 'no CRLF from the browser');
+    assert.equal(statSync(world.envPath(domain)).mode & 0o777, 0o600);
+    await page.goto(`${base}/apps/${domain}/secrets`);
+    const secrets = (await page.locator('main').textContent()) ?? '';
+    assert.match(secrets, /api_key\s*v1.*present/s);
+    await shot(page, '03c-secrets');
   });
 
   it('deploys it and watches it converge', async () => {
@@ -254,6 +280,11 @@ describe('abra web in a browser', () => {
     await shot(page, '11-apps');
     await page.goto(`${base}/servers`);
     await shot(page, '12-servers');
+    await page.getByRole('link', { name: 'default', exact: true }).click();
+    await page.waitForURL(`${base}/servers/default`);
+    const server = (await page.locator('main').textContent()) ?? '';
+    assert.match(server, /Nodes.*manager.*Disk.*Images.*Volumes.*Proxy.*Network proxy: present/s);
+    await shot(page, '12b-server');
   });
 
   it('refuses a viewer the deploy button and the POST, and audits the attempt', async () => {

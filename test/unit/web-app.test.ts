@@ -229,4 +229,19 @@ describe('web: the dashboard in process', () => {
     assert.match(text, /Values are never shown|role="alert"/);
     assert.ok(!text.includes('secrets/generate'), 'no generate button for a viewer');
   });
+
+  it('servers page: each server with why it is unreachable; a server page names unknown servers', async () => {
+    const { cookie } = await login('admin', 'admin password');
+    const list = await (await app.request('/servers', { headers: { cookie } })).text();
+    assert.match(list, /<a href="\/servers\/default">default<\/a>/);
+    assert.match(list, /unreachable/);
+    const one = await app.request('/servers/default', { headers: { cookie } });
+    assert.equal(one.status, 200);
+    assert.match(await one.text(), /Unreachable/);
+    const unknown = await app.request('/servers/nope', { headers: { cookie } });
+    assert.equal(unknown.status, 404);
+    assert.match(await unknown.text(), /Unknown server &quot;nope&quot;/);
+    const noApp = await app.request('/apps/missing.example/config', { headers: { cookie } });
+    assert.equal(noApp.status, 404);
+  });
 });

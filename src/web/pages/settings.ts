@@ -145,7 +145,7 @@ export function settingsRoutes(app: Hono<WebEnv>, kit: WebKit): void {
 ${canGenerate && missing.length > 0 ? html`<div class="actions">${actionForm(`/apps/${name}/secrets/generate`, 'Generate every missing secret', csrf, html`<input type="hidden" name="all" value="1">`)}</div>` : ''}
 ${
   res.secrets.length
-    ? html`<table><thead><tr><th scope="col">Secret</th><th scope="col">Version</th><th scope="col">On the server</th><th scope="col">Generated as</th><th scope="col">Problem</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>`
+    ? html`<table><thead><tr><th scope="col">Secret</th><th scope="col">Version</th><th scope="col">On the server</th><th scope="col">Generated as</th><th scope="col">Problem</th><th scope="col">Action</th></tr></thead><tbody>${rows}</tbody></table>`
     : html`<p>The recipe declares no secrets.</p>`
 }
 ${res.others.length ? html`<h2>Other versions on the server</h2><ul>${res.others.map((o) => html`<li>${o.remoteName} (since ${o.createdAt})</li>`)}</ul>` : ''}`;
