@@ -199,6 +199,16 @@ describe('abra web in a browser', () => {
     const secrets = (await page.locator('main').textContent()) ?? '';
     assert.match(secrets, /api_key\s*v1.*present/s);
     await shot(page, '03c-secrets');
+    // Rotation: a new version on the swarm, the env pointed at it (modifiers kept), no value shown.
+    const rotated = await runOp(page, () => page.getByRole('button', { name: 'Rotate api_key' }).click());
+    assert.equal(rotated.state, 'ok', rotated.lines.join('\n'));
+    assert.match(readFileSync(world.envPath(domain), 'utf8'), /^SECRET_API_KEY_VERSION=v2 # length=32$/m);
+    assert.ok(world.objects(domain).secrets.includes(`${stack}_api_key_v2`));
+    await page.goto(`${base}/apps/${domain}/secrets`);
+    assert.match(
+      (await page.locator('main').textContent()) ?? '',
+      /api_key\s*v2.*present.*Other versions.*_api_key_v1/s,
+    );
   });
 
   it('deploys it and watches it converge', async () => {
@@ -268,12 +278,19 @@ describe('abra web in a browser', () => {
   it('shows the history under the web user, with the operations page surviving a reload', async () => {
     await page.goto(`${base}/apps/${domain}/history`);
     const text = (await page.locator('main').textContent()) ?? '';
-    for (const cmd of ['app deploy', 'app upgrade', 'app backup create', 'app restore'])
+    for (const cmd of [
+      'app config',
+      'web secret rotate',
+      'app deploy',
+      'app upgrade',
+      'app backup create',
+      'app restore',
+    ])
       assert.ok(text.includes(cmd), `${cmd} in the history`);
     assert.match(text, /ada \(web@/);
     await shot(page, '09-history');
     await page.goto(`${base}/ops`);
-    assert.equal(await page.locator('tbody tr').count(), 4, 'every operation is still listed');
+    assert.equal(await page.locator('tbody tr').count(), 5, 'every operation is still listed');
     await shot(page, '10-operations');
     await page.goto(`${base}/apps`);
     assert.match((await page.locator('main').textContent()) ?? '', new RegExp(domain.replaceAll('.', '\\.')));

@@ -223,6 +223,11 @@ describe('web: the dashboard in process', () => {
       headers,
     });
     assert.equal(gen.status, 403);
+    const rotate = await other.request('/apps/ok.example/secrets/rotate', {
+      ...form({ _csrf: csrf, name: 'api_key' }),
+      headers,
+    });
+    assert.equal(rotate.status, 403);
     const secrets = await other.request('/apps/ok.example/secrets', { headers: { cookie } });
     assert.equal(secrets.status, 200);
     const text = await secrets.text();

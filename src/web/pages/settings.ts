@@ -6,6 +6,7 @@ import { appConfigSave, appConfigText } from '../../services/app/config-form.js'
 import { recordAudit } from '../../services/audit/record.js';
 import { secretGenerate } from '../../services/secret/generate.js';
 import { secretList } from '../../services/secret/list.js';
+import { secretRotate } from '../../services/secret/rotate.js';
 import type { WebContext, WebEnv, WebKit } from '../app.js';
 import { may } from '../auth/roles.js';
 import { webOperator } from '../context.js';
@@ -13,7 +14,7 @@ import { type Html, html } from '../html.js';
 import { actionForm, csrfField, notice, page } from '../layout.js';
 import { appServer } from './lookup.js';
 
-/** One app's env editor (checked like `app config` and `app check`) and its secrets (names only). */
+/** One app's env editor (checked like `app config` and `app check`) and its secrets (names only; generate, rotate). */
 export function settingsRoutes(app: Hono<WebEnv>, kit: WebKit): void {
   const { deps } = kit;
   const quiet = { ...deps.base, events: () => undefined };
@@ -139,7 +140,7 @@ export function settingsRoutes(app: Hono<WebEnv>, kit: WebKit): void {
         (s) => html`<tr><td>${s.name}</td><td>${s.version} <span class="info">(${s.envKey})</span></td>
 <td>${s.onServer ? html`<span class="ok">present</span> since ${s.createdAt ?? '?'}` : html`<span class="error">missing</span>`}</td>
 <td>${s.generate}</td><td>${s.problem ? html`<span class="error">${s.problem}</span>` : ''}</td>
-<td>${canGenerate && generatable(s) ? actionForm(`/apps/${name}/secrets/generate`, `Generate ${s.name}`, csrf, html`<input type="hidden" name="name" value="${s.name}">`) : ''}</td></tr>`,
+<td>${canGenerate && generatable(s) ? actionForm(`/apps/${name}/secrets/generate`, `Generate ${s.name}`, csrf, html`<input type="hidden" name="name" value="${s.name}">`) : ''}${canGenerate && s.onServer && !s.problem && !s.generate.includes('generate=false') ? actionForm(`/apps/${name}/secrets/rotate`, `Rotate ${s.name}`, csrf, html`<input type="hidden" name="name" value="${s.name}">`) : ''}</td></tr>`,
       );
       body = html`<p>Values are never shown here. Recipe ${res.recipe} (${res.source}); secrets are named <code>${res.stack}_&lt;secret&gt;_&lt;version&gt;</code> on ${res.server}.</p>
 ${canGenerate && missing.length > 0 ? html`<div class="actions">${actionForm(`/apps/${name}/secrets/generate`, 'Generate every missing secret', csrf, html`<input type="hidden" name="all" value="1">`)}</div>` : ''}
@@ -161,6 +162,8 @@ ${res.others.length ? html`<h2>Other versions on the server</h2><ul>${res.others
       ),
     );
   });
+
+  rotateRoute(app, kit);
 
   app.post('/apps/:app/secrets/generate', async (c) => {
     const name = c.req.param('app');
@@ -186,6 +189,27 @@ ${res.others.length ? html`<h2>Other versions on the server</h2><ul>${res.others
         made.length ? `Generated ${made.join(', ')} (values not shown).` : 'Nothing to generate.',
         ...res.notes,
         ...res.warnings,
+      ].join(' ');
+    });
+    return c.redirect(`/ops/${op.id}`, 303);
+  });
+}
+
+function rotateRoute(app: Hono<WebEnv>, kit: WebKit): void {
+  app.post('/apps/:app/secrets/rotate', async (c) => {
+    const name = c.req.param('app');
+    const server = await appServer(name, kit.deps.base);
+    const user = c.var.user;
+    if (!may(user, 'secret', server))
+      return kit.refuse(c, 'secret', { app: name, server }, `${user.name} may not rotate secrets of ${name}`);
+    const secret = c.var.form.name ?? '';
+    const argv = ['web', 'secret', 'rotate', name, secret];
+    const op = kit.ops.start({ kind: 'secret', app: name, server, user: user.name }, async (ctx) => {
+      const r = await secretRotate({ app: name, name: secret, argv }, kit.deps.forOp(user.name, argv, ctx));
+      return [
+        `Rotated ${r.name}: ${r.from} -> ${r.to} (${r.remoteName}; value not shown), and set ${r.envKey}=${r.to}.`,
+        'Redeploy the app to use it.',
+        ...r.warnings,
       ].join(' ');
     });
     return c.redirect(`/ops/${op.id}`, 303);
