@@ -224,6 +224,12 @@ describe('abra web in a browser', () => {
     assert.match(await httpGet(hostPort), new RegExp(`hello from ${domain} \\(${V1.replace('+', '\\+')}\\)`));
     await page.goto(`${base}/apps/${domain}`);
     assert.match((await page.locator('main').textContent()) ?? '', /running/);
+    // Services and tasks refresh in place while the page is open.
+    const refresh = await page.waitForResponse((r) => r.url().endsWith(`/apps/${domain}/services`), {
+      timeout: 15_000,
+    });
+    assert.equal(refresh.status(), 200);
+    assert.match((await page.locator('#services').textContent()) ?? '', /running/);
     await shot(page, '05-app');
   });
 

@@ -249,4 +249,14 @@ describe('web: the dashboard in process', () => {
     const noApp = await app.request('/apps/missing.example/config', { headers: { cookie } });
     assert.equal(noApp.status, 404);
   });
+
+  it("refreshes an app's services in place: a fragment that keeps polling, even when the engine is away", async () => {
+    const { cookie } = await login('vic', 'viewer password');
+    const res = await app.request('/apps/ok.example/services', { headers: { cookie } });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(text.startsWith('<section id="services"'), 'a fragment, not a page');
+    assert.match(text, /hx-get="\/apps\/ok\.example\/services" hx-trigger="every 5s"/);
+    assert.match(text, /role="alert"/);
+  });
 });
