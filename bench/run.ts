@@ -7,6 +7,7 @@ import { benchDeploy } from './deploy.js';
 import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
 import { benchUpgrade } from './upgrade.js';
+import { benchWeb } from './web.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
   ['cli-startup', benchCliStartup],
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['fleet-status', benchFleetStatus],
   ['upgrade', benchUpgrade],
   ['backup', benchBackup],
+  ['web', benchWeb],
 ];
 
 const only = process.argv.slice(2);
