@@ -6,6 +6,7 @@ import { benchComposeLoad } from './compose-load.js';
 import { benchDeploy } from './deploy.js';
 import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
+import { benchMultinode } from './multinode.js';
 import { benchUpgrade } from './upgrade.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['fleet-status', benchFleetStatus],
   ['upgrade', benchUpgrade],
   ['backup', benchBackup],
+  ['multinode', benchMultinode],
 ];
 
 const only = process.argv.slice(2);
