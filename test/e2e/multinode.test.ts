@@ -295,7 +295,7 @@ describe('multi-node: every command reaches the workers through the manager', ()
     assert.match(table.stdout, new RegExp(`^${stack}_data +local +- +${WORKER} +-$`, 'm'));
   });
 
-  it('server node label sets and removes a label, shown by server nodes --machine; pause and activate', async () => {
+  it('server node label sets and removes a label, shown by server nodes --machine; pause refuses a scale-up pinned there; activate', async () => {
     const set = await world.run('server', 'node', 'label', 'l3', 'l3-n2', 'abra-e2e=yes', 'zone=b');
     assert.equal(set.code, 0, set.stderr);
     assert.deepEqual(nodeLabels('l3-n2'), { 'abra-e2e': 'yes', zone: 'b' });
@@ -312,6 +312,18 @@ describe('multi-node: every command reaches the workers through the manager', ()
     const pause = await world.run('server', 'node', 'pause', 'l3', 'l3-n1');
     assert.equal(pause.code, 0, pause.stderr);
     assert.equal(availability('l3-n1'), 'pause');
+    // data is pinned to the paused node: scaling it up is refused at once, naming the constraint.
+    const scale = await world.run('app', 'scale', app, 'data=2');
+    assert.equal(scale.code, 1, scale.stderr);
+    assert.match(scale.stderr, /Cannot scale .*: no node of l3 can run a service; nothing was changed/);
+    assert.match(
+      scale.stderr,
+      /service data: placement constraint "node.hostname == l3-n1": only l3-n1 \(pause\) meets them/,
+    );
+    assert.equal(
+      mn.docker(0, ['service', 'inspect', `${stack}_data`, '--format', '{{.Spec.Mode.Replicated.Replicas}}']),
+      '1',
+    );
     const back = await world.run('server', 'node', 'activate', 'l3', 'l3-n1');
     assert.equal(back.code, 0, back.stderr);
     assert.equal(availability('l3-n1'), 'active');

@@ -40,7 +40,12 @@ export function splitVolumeWarnings(
  * The deploy's refusal when some service's constraints no node can satisfy: swarm would accept
  * the spec and keep its tasks pending for ever. Names each service, its constraint and the nodes.
  */
-export function unplaceableError(app: string, server: string, list: readonly Unplaceable[]): UserError {
+export function unplaceableError(
+  app: string,
+  server: string,
+  list: readonly Unplaceable[],
+  verb: 'deploy' | 'scale' = 'deploy',
+): UserError {
   const lines = list.map((u) =>
     u.constraints.length > 0
       ? `service ${u.service}: placement constraint ${u.constraints.map((c) => `"${c}"`).join(' and ')}: ${u.detail}`
@@ -51,7 +56,7 @@ export function unplaceableError(app: string, server: string, list: readonly Unp
     .map((c) => /^\s*node\.labels\.([^=!\s]+)\s*==\s*(.+?)\s*$/.exec(c))
     .find((m) => m !== null);
   return new UserError(
-    `Cannot deploy ${app}: no node of ${server} can run ${list.length === 1 ? 'a service' : `${list.length} services`}; nothing was changed.\n  ${lines.join('\n  ')}`,
+    `Cannot ${verb} ${app}: no node of ${server} can run ${list.length === 1 ? 'a service' : `${list.length} services`}; nothing was changed.\n  ${lines.join('\n  ')}`,
     {
       where: `server ${server}`,
       hint: label
