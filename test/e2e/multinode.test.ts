@@ -450,8 +450,13 @@ describe('multi-node: every command reaches the workers through the manager', ()
         '--format',
         '{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{.}},{{end}}',
       ]);
+      const why = output
+        .split('\n')
+        .filter((l) => /^Error:|failed|timed out/i.test(l))
+        .slice(0, 3)
+        .join(' | ');
       t.diagnostic(
-        `deploy with l3-n2 killed: ${code === 0 ? 'converged on the live nodes' : `rolled back (exit ${code})`}`,
+        `deploy with l3-n2 killed: ${code === 0 ? 'converged on the live nodes' : `rolled back (exit ${code}): ${why}`}`,
       );
       if (code === 0) {
         // Converged: three tasks of the new version, running on the two live nodes.

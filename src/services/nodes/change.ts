@@ -60,8 +60,7 @@ async function swarmNodes(docker: DockerClient, server: string): Promise<SwarmNo
 
 /** The node again, as it is now: its version must be current for the update to be accepted. */
 async function fresh(docker: DockerClient, id: string, server: string): Promise<SwarmNode> {
-  const [node] = await docker.nodes({ id: [id] });
-  const exact = node?.ID === id ? node : undefined;
+  const exact = (await docker.nodes({ id: [id] })).find((n) => n.ID === id);
   if (!exact)
     throw new UserError(`Node ${id} left the swarm of ${server} meanwhile`, {
       hint: `Check with \`abra server nodes ${server}\`.`,
