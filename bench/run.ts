@@ -6,6 +6,7 @@ import { benchComposeLoad } from './compose-load.js';
 import { benchDeploy } from './deploy.js';
 import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
+import { benchMultinode } from './multinode.js';
 import { benchUpgrade } from './upgrade.js';
 import { benchWeb } from './web.js';
 
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['upgrade', benchUpgrade],
   ['backup', benchBackup],
   ['web', benchWeb],
+  ['multinode', benchMultinode],
 ];
 
 const only = process.argv.slice(2);

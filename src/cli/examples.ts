@@ -8,7 +8,17 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra server add swarm.example.com       # a server reached over SSH (~/.ssh/config applies)',
   ],
   'server ls': ['abra server ls', 'abra server ls --machine'],
-  'server nodes': ['abra server nodes swarm.example.com'],
+  'server nodes': ['abra server nodes swarm.example.com', 'abra server nodes swarm.example.com --machine'],
+  'server node label': [
+    'abra server node label swarm.example.com web2 db=primary zone=a',
+    'abra server node label swarm.example.com web2 --rm zone   # remove a label',
+  ],
+  'server node drain': [
+    'abra server node drain swarm.example.com web2          # lists the apps that move, asks',
+    'abra -n server node drain swarm.example.com web2 --machine',
+  ],
+  'server node pause': ['abra server node pause swarm.example.com web2'],
+  'server node activate': ['abra server node activate swarm.example.com web2'],
   'server rm': ['abra server rm swarm.example.com', 'abra -n server rm swarm.example.com   # no question'],
   'server backup-config': [
     'abra server backup-config swarm.example.com',

@@ -59,6 +59,37 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/nodes.js'),
       },
       {
+        name: 'node',
+        aliases: [],
+        summary: 'Change one swarm node: labels, drain, pause, activate',
+        verbs: [
+          {
+            name: 'label',
+            aliases: [],
+            summary: "Set or remove a node's labels (what placement constraints match)",
+            load: () => import('../commands/server/node-label.js'),
+          },
+          {
+            name: 'drain',
+            aliases: [],
+            summary: 'Move every task off a node (lists the apps that move, asks)',
+            load: () => import('../commands/server/node-drain.js'),
+          },
+          {
+            name: 'pause',
+            aliases: [],
+            summary: 'Give a node no new tasks; its running tasks stay',
+            load: () => import('../commands/server/node-pause.js'),
+          },
+          {
+            name: 'activate',
+            aliases: [],
+            summary: 'Let a drained or paused node take tasks again',
+            load: () => import('../commands/server/node-activate.js'),
+          },
+        ],
+      },
+      {
         name: 'rm',
         aliases: ['remove'],
         summary: 'Forget a server (local config only; the server is untouched)',

@@ -25,6 +25,7 @@ interface CheckJson {
   missing: { key: string; line: number }[];
   optional: { key: string; line: number }[];
   extra: { key: string; line: number }[];
+  placement: { checked: boolean; reason?: string };
 }
 
 describe('abra app check', () => {
@@ -61,7 +62,11 @@ describe('abra app check', () => {
     const before = snapshotTree(w.root);
     const res = await w.run(['app', 'check', 'pinned.example.org', '--machine']);
     assert.equal(res.code, 0, res.stderr);
-    const json = JSON.parse(res.stdout) as CheckJson;
+    const { placement, ...json } = JSON.parse(res.stdout) as CheckJson;
+    // srv1 is a name only: placement is not checked, and says why (as a warning too).
+    assert.equal(placement.checked, false);
+    assert.match(res.stderr, /"event":"warning".*Placement not checked/);
+    assert.match(placement.reason ?? '', /srv1/);
     assert.deepEqual(json, {
       app: 'pinned.example.org',
       server: 'srv1',

@@ -16,7 +16,8 @@ import {
 // Issue 16's "done when" on the 3-node lab (test/lab/multinode.sh): the operator reaches only the
 // manager, over SSH like a real server; tasks on the workers are reached through it.
 //   app:  3 replicas, spread one per node, each line of its log names its node
-//   data: 1 replica pinned to the worker l3-n1, with a named volume that is backed up
+//   data: 1 replica pinned to the worker l3-n1, with a named volume that is backed up (other apps
+//         of the same recipe change its constraint with DATA_PIN, to exercise placement checks)
 
 const WORKER = 'l3-n1';
 const compose = (v: number, version: string) => `---
@@ -60,7 +61,7 @@ services:
       endpoint_mode: dnsrr
       placement:
         constraints:
-          - node.hostname == ${WORKER}
+          - "\${DATA_PIN:-node.hostname == ${WORKER}}"
       labels:
         - "backupbot.backup=true"
 
@@ -104,6 +105,26 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_0
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+interface NodeJson {
+  hostname: string;
+  availability: string;
+  labels: Record<string, string>;
+}
+
+async function serverNodes(): Promise<NodeJson[]> {
+  const res = await world.run('server', 'nodes', 'l3', '--machine');
+  assert.equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout).nodes as NodeJson[];
+}
+
+/** What the swarm itself says, through the manager's engine. */
+function availability(node: string): string {
+  return mn.docker(0, ['node', 'inspect', node, '--format', '{{.Spec.Availability}}']);
+}
+function nodeLabels(node: string): Record<string, string> {
+  return JSON.parse(mn.docker(0, ['node', 'inspect', node, '--format', '{{json .Spec.Labels}}'])) ?? {};
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -186,7 +207,7 @@ describe('multi-node: every command reaches the workers through the manager', ()
     assert.deepEqual(seen, [...NODE_NAMES]);
   });
 
-  it('app run reaches the task on a worker, with exit code and stdin', async () => {
+  it('app run reaches the task on a worker and returns its exit code', async () => {
     const res = await world.run(
       'app',
       'run',
@@ -259,7 +280,152 @@ describe('multi-node: every command reaches the workers through the manager', ()
     assert.equal(dataTree(), tree);
   });
 
-  it("a worker's dockerd killed mid-deploy: the app converges on the live nodes, or rolls back clearly", async () => {
+  it('app volume ls names the worker that holds the data volume', async () => {
+    const res = await world.run('app', 'volume', 'ls', app, '--machine');
+    assert.equal(res.code, 0, res.stderr);
+    const volumes = JSON.parse(res.stdout).volumes as { name: string; node: string }[];
+    assert.deepEqual(
+      volumes.map((v) => [v.name, v.node]),
+      [[`${stack}_data`, WORKER]],
+    );
+    // The worker's own engine agrees, and the manager's has no such volume.
+    assert.equal(mn.docker(1, ['volume', 'ls', '-q', '--filter', `name=${stack}_data`]), `${stack}_data`);
+    assert.equal(mn.docker(0, ['volume', 'ls', '-q', '--filter', `name=${stack}_data`]), '');
+    const table = await world.run('app', 'volume', 'ls', app);
+    assert.match(table.stdout, new RegExp(`^${stack}_data +local +- +${WORKER} +-$`, 'm'));
+  });
+
+  it('server node label sets and removes a label, shown by server nodes --machine; pause refuses a scale-up pinned there; activate', async () => {
+    const set = await world.run('server', 'node', 'label', 'l3', 'l3-n2', 'abra-e2e=yes', 'zone=b');
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(nodeLabels('l3-n2'), { 'abra-e2e': 'yes', zone: 'b' });
+    const listed = await serverNodes();
+    assert.deepEqual(listed.find((n) => n.hostname === 'l3-n2')?.labels, { 'abra-e2e': 'yes', zone: 'b' });
+    const rm = await world.run('server', 'node', 'label', 'l3', 'l3-n2', '--rm', 'zone', '--machine');
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.deepEqual(JSON.parse(rm.stdout).changed, ['-zone']);
+    assert.deepEqual(nodeLabels('l3-n2'), { 'abra-e2e': 'yes' });
+    const bad = await world.run('server', 'node', 'label', 'l3', 'l3-n2', 'no-value');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /"no-value" is not key=value/);
+
+    const pause = await world.run('server', 'node', 'pause', 'l3', 'l3-n1');
+    assert.equal(pause.code, 0, pause.stderr);
+    assert.equal(availability('l3-n1'), 'pause');
+    // data is pinned to the paused node: scaling it up is refused at once, naming the constraint.
+    const scale = await world.run('app', 'scale', app, 'data=2');
+    assert.equal(scale.code, 1, scale.stderr);
+    assert.match(scale.stderr, /Cannot scale .*: no node of l3 can run a service; nothing was changed/);
+    assert.match(
+      scale.stderr,
+      /service data: placement constraint "node.hostname == l3-n1": only l3-n1 \(pause\) meets them/,
+    );
+    assert.equal(
+      mn.docker(0, ['service', 'inspect', `${stack}_data`, '--format', '{{.Spec.Mode.Replicated.Replicas}}']),
+      '1',
+    );
+    const back = await world.run('server', 'node', 'activate', 'l3', 'l3-n1');
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(availability('l3-n1'), 'active');
+    // Audited as server-wide entries (app ''), as `server prune` is.
+    const audit = readFileSync(join(world.abraDir, 'audit.log'), 'utf8');
+    assert.match(audit, /"app":"".*l3-n2: abra-e2e=yes zone=b/);
+    assert.match(audit, /l3-n1: availability pause -> active/);
+  });
+
+  it('a constraint no node meets: app check warns, deploy refuses naming it and creates nothing; an unpinned volume is warned about', async () => {
+    const nowhere = world.app(
+      'pl',
+      { COMPOSE_FILE: 'compose.yml', DATA_PIN: 'node.labels.abra-e2e == nowhere' },
+      'l3',
+    );
+    const check = await world.run('app', 'check', nowhere, '--machine');
+    const placement = JSON.parse(check.stdout).placement;
+    assert.equal(placement.checked, true, check.stderr);
+    assert.equal(placement.nodes, 3);
+    assert.deepEqual(
+      placement.unplaceable.map((u: { service: string; constraints: string[] }) => [
+        u.service,
+        u.constraints,
+      ]),
+      [['data', ['node.labels.abra-e2e == nowhere']]],
+    );
+    const dep = await world.run('app', 'deploy', nowhere, '1.0.0+1', '-n', '--no-domain-checks');
+    assert.equal(dep.code, 1, dep.stderr);
+    assert.match(dep.stderr, /no node of l3 can run a service; nothing was changed/);
+    assert.match(
+      dep.stderr,
+      /service data: placement constraint "node.labels.abra-e2e == nowhere": no node meets it/,
+    );
+    assert.match(dep.stderr, /abra server node label l3 <node> abra-e2e=nowhere/);
+    const ns = `label=com.docker.stack.namespace=${world.stack(nowhere)}`;
+    assert.equal(mn.docker(0, ['service', 'ls', '-q', '--filter', ns]), '');
+    assert.equal(mn.docker(0, ['network', 'ls', '-q', '--filter', ns]), '');
+
+    const spread = world.app(
+      'sv',
+      { COMPOSE_FILE: 'compose.yml', DATA_PIN: 'node.platform.os == linux' },
+      'l3',
+    );
+    const warned = await world.run('app', 'check', spread, '--machine');
+    const split = JSON.parse(warned.stdout).placement.splitVolumes as string[];
+    assert.equal(split.length, 1, warned.stderr);
+    assert.match(
+      split[0] ?? '',
+      /service data mounts volume \S+_data but may run on 3 nodes \(l3-n0, l3-n1, l3-n2\)/,
+    );
+    assert.match(warned.stderr, /"event":"warning".*service data mounts volume/);
+  });
+
+  it('drain lists the app, needs a terminal or -n, moves the task off the node, app ps shows where; activate', async () => {
+    const onN2 = running((await ps()).find((s) => s.service === 'app')).filter((t) => t.nodeName === 'l3-n2');
+    assert.equal(onN2.length, 1, 'one app task on l3-n2 before the drain');
+    const asked = await world.run('server', 'node', 'drain', 'l3', 'l3-n2');
+    assert.equal(asked.code, 1);
+    assert.match(asked.stderr, new RegExp(`${stack}: moves ${stack}_app`));
+    assert.match(asked.stderr, /Needs confirmation, but there is no terminal to ask: Drain l3-n2 on l3\?/);
+    assert.equal(availability('l3-n2'), 'active');
+
+    const drained = await world.run('-n', 'server', 'node', 'drain', 'l3', 'l3-n2', '--machine');
+    assert.equal(drained.code, 0, drained.stderr);
+    const res = JSON.parse(drained.stdout);
+    assert.equal(res.to, 'drain');
+    assert.deepEqual(res.impact.stacks.find((x: { stack: string }) => x.stack === stack)?.moves, [
+      { service: `${stack}_app`, tasks: 1 },
+    ]);
+    assert.equal(availability('l3-n2'), 'drain');
+    const moved = await until('the app task to move off l3-n2', async () => {
+      const live = running((await ps()).find((s) => s.service === 'app')).filter((t) => t.current);
+      return live.length === 3 && live.every((t) => t.nodeName !== 'l3-n2') ? live : undefined;
+    });
+    assert.ok(
+      moved.every((t) => t.nodeName === 'l3-n0' || t.nodeName === 'l3-n1'),
+      JSON.stringify(moved),
+    );
+    const table = await world.run('app', 'ps', app);
+    assert.doesNotMatch(
+      table.stdout
+        .split('\n')
+        .filter((l) => /running/.test(l))
+        .join('\n'),
+      /l3-n2/,
+    );
+
+    const active = await world.run('server', 'node', 'activate', 'l3', 'l3-n2');
+    assert.equal(active.code, 0, active.stderr);
+    assert.equal(availability('l3-n2'), 'active');
+    assert.equal((await serverNodes()).find((n) => n.hostname === 'l3-n2')?.availability, 'active');
+  });
+
+  it('refuses to drain the only manager, which abra reaches the workers through', async () => {
+    const res = await world.run('-n', 'server', 'node', 'drain', 'l3', 'l3-n0');
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /Refusing to drain l3-n0: it is the last reachable manager that takes tasks/);
+    assert.match(res.stderr, /docker node promote/);
+    assert.equal(availability('l3-n0'), 'active');
+  });
+
+  it("a worker's dockerd killed mid-deploy: the app converges on the live nodes, or rolls back clearly", async (t) => {
     const deploy = world.start('app', 'deploy', app, '1.1.0+1', '-n', '--no-domain-checks');
     const exited = new Promise<number | null>((resolve) => deploy.once('close', resolve));
     // Kill l3-n2 once the update has begun (its first task replaced), not before.
@@ -284,6 +450,14 @@ describe('multi-node: every command reaches the workers through the manager', ()
         '--format',
         '{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{.}},{{end}}',
       ]);
+      const why = output
+        .split('\n')
+        .filter((l) => /^Error:|failed|timed out/i.test(l))
+        .slice(0, 3)
+        .join(' | ');
+      t.diagnostic(
+        `deploy with l3-n2 killed: ${code === 0 ? 'converged on the live nodes' : `rolled back (exit ${code}): ${why}`}`,
+      );
       if (code === 0) {
         // Converged: three tasks of the new version, running on the two live nodes.
         assert.match(env, /V=2/);

@@ -50,6 +50,26 @@ describe('abra server nodes (one-node lab swarm)', () => {
     assert.match(table.stdout, /manager \(leader\)\s+active\s+ready/);
   });
 
+  it('server node drain/pause refuse the only node, changing nothing; an unknown node lists the nodes', async () => {
+    const host = docker(['node', 'inspect', 'self', '--format', '{{.Description.Hostname}}']);
+    for (const verb of ['drain', 'pause']) {
+      const res = await abra(['-n', 'server', 'node', verb, 'default', host, '--force'], env);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(
+        res.stderr,
+        new RegExp(`Refusing to ${verb} ${host}: it is the last node of default that takes tasks`),
+      );
+      assert.match(res.stderr, /Add a node first/);
+    }
+    assert.equal(docker(['node', 'inspect', 'self', '--format', '{{.Spec.Availability}}']), 'active');
+    const unknown = await abra(['server', 'node', 'activate', 'default', 'no-such-node'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      new RegExp(`No node "no-such-node" in the swarm of default[\\s\\S]*${host}`),
+    );
+  });
+
   it('an unknown server is a clear error', async () => {
     const res = await abra(['server', 'nodes', 'nope'], env);
     assert.equal(res.code, 1);

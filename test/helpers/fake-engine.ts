@@ -14,6 +14,14 @@ export interface FakeConfig {
   Spec: { Name: string; Labels?: Record<string, string>; Data?: string };
 }
 
+export interface FakeRequest {
+  method: string;
+  /** Without the /v1.xx prefix. */
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
+
 export interface FakeEngine {
   socket: string;
   env: NodeJS.ProcessEnv;
@@ -23,6 +31,8 @@ export interface FakeEngine {
   requests: string[];
   /** Answer a request with this status and message instead (return undefined to pass). */
   intercept: ((method: string, path: string) => { status: number; message: string } | undefined) | undefined;
+  /** Extra routes a test serves (nodes, tasks, ...): an answer, or undefined for the built-in ones. */
+  route: ((req: FakeRequest) => { status: number; value: unknown } | undefined) | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +51,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
     secrets,
     requests,
     intercept: undefined,
+    route: undefined,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       rmSync(dir, { recursive: true, force: true });
@@ -59,6 +70,8 @@ export async function startFakeEngine(): Promise<FakeEngine> {
     };
     const forced = engine.intercept?.(method, path);
     if (forced) return send(forced.status, { message: forced.message });
+    const routed = engine.route?.({ method, path, query: url.searchParams, body });
+    if (routed) return send(routed.status, routed.value);
     if (path === '/_ping') return res.end('OK');
     if (path === '/info')
       return send(200, { SystemTime: new Date().toISOString(), Swarm: { LocalNodeState: 'active' } });

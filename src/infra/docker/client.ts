@@ -17,6 +17,7 @@ import type {
   Service,
   ServiceSpec,
   SwarmNode,
+  SwarmNodeSpec,
   SwarmObject,
   SwarmObjectSpec,
   Task,
@@ -430,6 +431,14 @@ export class DockerClient {
   /** The swarm's nodes (a manager only). */
   nodes(filters?: Filters): Promise<SwarmNode[]> {
     return this.request<SwarmNode[]>('GET', '/nodes', { query: { filters }, expect: 'array' });
+  }
+
+  /**
+   * Replace a node's spec (availability, labels, role) at `version`; an update from a stale
+   * version is refused by the engine, so a concurrent change is never overwritten.
+   */
+  async updateNode(id: string, version: number, spec: SwarmNodeSpec): Promise<void> {
+    await this.request('POST', `/nodes/${encodeURIComponent(id)}/update`, { query: { version }, body: spec });
   }
 
   /** Containers on the node this engine runs (swarm tasks on other nodes are not listed). */

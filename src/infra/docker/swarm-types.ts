@@ -114,18 +114,21 @@ export interface DockerEvent {
 }
 
 /** GET /nodes (the fields abra shows). */
+/** What `POST /nodes/{id}/update` replaces as a whole (send back every field read). */
+export interface SwarmNodeSpec {
+  Role: 'manager' | 'worker';
+  Availability: 'active' | 'pause' | 'drain';
+  Labels?: Labels;
+  Name?: string;
+}
+
 export interface SwarmNode {
   ID: string;
   Version: { Index: number };
-  Spec: {
-    Role: 'manager' | 'worker';
-    Availability: 'active' | 'pause' | 'drain';
-    Labels?: Labels;
-    Name?: string;
-  };
+  Spec: SwarmNodeSpec;
   Description: {
     Hostname: string;
-    Engine?: { EngineVersion?: string };
+    Engine?: { EngineVersion?: string; Labels?: Labels };
     Platform?: { OS?: string; Architecture?: string };
   };
   Status: { State: string; Addr?: string };

@@ -1,11 +1,13 @@
 import { describeProgress } from '../../domain/events/describe.js';
 import type { ServiceProgress } from '../../domain/events/types.js';
+import { unplaceableServices } from '../../domain/nodes/placement.js';
 import { parseScaleArgs } from '../../domain/scale/parse.js';
 import { shortName } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import type { Service } from '../../infra/docker/swarm-types.js';
 import { watchConvergence } from '../deploy/watch.js';
 import type { Deps } from '../deps.js';
+import { nodeFactsOf, unplaceableError } from '../nodes/placement.js';
 import { runOperation } from '../operation/run.js';
 import { readStack, replicasOf } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
@@ -62,6 +64,21 @@ export async function appScale(
       op.checkpoint();
       await app.docker.updateService(svc.ID, live.Version.Index, spec);
     };
+    // Tasks no node may run would stay pending until the timeout: refuse at once, naming the
+    // constraint (one GET /nodes). Host ports and resources are left to the scheduler's verdict.
+    const growing = chosen.filter((c) => c.to > c.from);
+    if (growing.length > 0) {
+      const unplaceable = unplaceableServices(
+        growing.map((c) => ({
+          name: c.name,
+          mode: { Replicated: { Replicas: c.to } },
+          placement: c.svc.Spec.TaskTemplate.Placement,
+          mounts: c.svc.Spec.TaskTemplate.ContainerSpec?.Mounts,
+        })),
+        await nodeFactsOf(app.docker),
+      );
+      if (unplaceable.length > 0) throw unplaceableError(app.name, app.server, unplaceable, 'scale');
+    }
     for (const c of chosen) {
       if (c.from === c.to) continue;
       await setReplicas(c.svc, c.to);

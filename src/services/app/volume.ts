@@ -1,10 +1,11 @@
+import { volumesOnNodes } from '../../domain/nodes/volumes.js';
 import { belongsTo, shortName } from '../../domain/stack/contract.js';
 import { Cancelled, errorMessage, isExpectedError, UserError } from '../../errors.js';
 import { DockerApiError, type DockerClient } from '../../infra/docker/client.js';
 import type { Volume } from '../../infra/docker/swarm-types.js';
 import type { Deps } from '../deps.js';
 import { runOperation } from '../operation/run.js';
-import { byNamespace, readStack } from '../stack/read.js';
+import { byNamespace, readStack, stackTasks } from '../stack/read.js';
 import { resolveApp } from './resolve.js';
 
 export interface AppVolume {
@@ -18,7 +19,10 @@ export interface AppVolume {
   size: number | undefined;
   /** Containers using it, when known. */
   refCount: number | undefined;
-  /** Hostname of the swarm node whose engine holds it: volumes are node-local. */
+  /**
+   * Hostname of the swarm node whose engine holds it: volumes are node-local. On a node other
+   * than the one abra talks to, only name, driver and node are known (mountpoint '').
+   */
   node: string;
 }
 
@@ -30,16 +34,18 @@ export interface AppVolumes {
 }
 
 /**
- * The app's volumes on every node this server's engine lets us see. Volumes are node-local
- * (issue 16): today that is the node the engine runs on; a multi-node lookup (a helper task
- * per node, or each node's engine) extends this one function and nothing else.
+ * The app's volumes on every node of the swarm. Volumes are node-local (issue 16): the engine
+ * abra talks to lists its own (with driver, size and mountpoint); volumes on other nodes come
+ * from the stack's tasks (one more call), which say where each task's container was created
+ * with its volumes, so no helper has to visit the other nodes. Those rows have no size or
+ * mountpoint. A volume on two nodes is listed twice: two volumes, with different data.
  */
 export async function appVolumesByNode(
   docker: DockerClient,
   stack: string,
   events: Deps['events'],
 ): Promise<AppVolume[]> {
-  const [volumes, info, usage] = await Promise.all([
+  const [volumes, info, usage, tasks] = await Promise.all([
     docker.volumes(byNamespace(stack)),
     docker.info(),
     // Sizes are a nicety: an engine that cannot compute them must not hide the list.
@@ -48,9 +54,11 @@ export async function appVolumesByNode(
       events({ type: 'debug', message: `volume sizes: ${errorMessage(err)}` });
       return [];
     }),
+    stackTasks(docker, stack),
   ]);
   const sizes = new Map(usage.map((u) => [u.Name, u.UsageData ?? undefined]));
-  return volumes
+  const own = info.Swarm?.NodeID ?? '';
+  const local = volumes
     .filter((v) => belongsTo(stack, v.Labels))
     .map((v): AppVolume => {
       const u = sizes.get(v.Name);
@@ -63,8 +71,29 @@ export async function appVolumesByNode(
         refCount: u && u.RefCount >= 0 ? u.RefCount : undefined,
         node: info.Name,
       };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    });
+  const elsewhere = volumesOnNodes(
+    stack,
+    tasks.map((t) => ({
+      nodeId: t.NodeID,
+      containerCreated: Boolean(t.Status.ContainerStatus?.ContainerID),
+      mounts: t.Spec.ContainerSpec?.Mounts ?? [],
+    })),
+  ).filter((v) => v.nodeId !== own);
+  const hostOf = new Map<string, string>();
+  if (elsewhere.length > 0) for (const n of await docker.nodes()) hostOf.set(n.ID, n.Description.Hostname);
+  const remote = elsewhere.map(
+    (v): AppVolume => ({
+      name: v.volume,
+      short: shortName(stack, v.volume),
+      driver: v.driver,
+      mountpoint: '',
+      size: undefined,
+      refCount: undefined,
+      node: hostOf.get(v.nodeId) ?? v.nodeId,
+    }),
+  );
+  return [...local, ...remote].sort((a, b) => a.name.localeCompare(b.name) || a.node.localeCompare(b.node));
 }
 
 /** `abra app volume ls`: read-only, no lock. */

@@ -2,12 +2,15 @@ import { convergenceTimeout } from '../../domain/deploy/labels.js';
 import { withRecipeVersion } from '../../domain/env/recipe.js';
 import { describeProgress } from '../../domain/events/describe.js';
 import type { PlanSummary } from '../../domain/events/types.js';
+import type { NodeFacts } from '../../domain/nodes/facts.js';
+import { unplaceableServices } from '../../domain/nodes/placement.js';
 import { type Plan, planRelease } from '../../domain/plan/plan.js';
 import { Cancelled, UserError } from '../../errors.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
 import { type PostDeployResult, runPostDeployCmds } from '../app/cmd.js';
 import { type ResolvedApp, resolveApp } from '../app/resolve.js';
 import type { Deps } from '../deps.js';
+import { nodeFactsOf, placedServices, splitVolumeWarnings, unplaceableError } from '../nodes/placement.js';
 import { isLockLost, type Operation, runOperation } from '../operation/run.js';
 import { type Applied, applyPlan, emptyApplied } from '../release/apply.js';
 import { deployedVersion, readCurrent } from '../release/current.js';
@@ -124,11 +127,18 @@ export async function deployRelease(
     deps,
     async (op) => {
       // Read under the lock: what another operator did up to a moment ago is what we plan against.
-      const current = await readCurrent(app.docker, app.stack);
+      // The nodes in the same round trip: placement is judged against the swarm as it is now.
+      const [current, nodes] = await Promise.all([
+        readCurrent(app.docker, app.stack),
+        nodeFactsOf(app.docker),
+      ]);
       const previous = deployedVersion(current, app.stack);
       op.note.version.from = previous;
       const plan = planRelease(loaded.desired, current, { force: opts.force, prune: opts.prune === true });
       refuseProblems(app, plan, opts, previous, release);
+      refuseUnplaceable(app, loaded, plan, nodes);
+      for (const message of splitVolumeWarnings(app.name, loaded.desired, nodes))
+        op.emit({ type: 'warning', message });
       op.emit({
         type: 'plan',
         app: app.name,
@@ -267,6 +277,24 @@ async function undoAfter(
   return new Cancelled(`${capitalise(op.kind)} of ${app.name} interrupted; ${where}.`, {
     ...(err.signal === undefined ? {} : { signal: err.signal }),
   });
+}
+
+/**
+ * A service the deploy creates or changes whose constraints no node can satisfy now would stay
+ * pending until the convergence timeout and then be rolled back: refuse before anything is
+ * applied, naming the service and the constraint. Unchanged services are left as they run.
+ */
+function refuseUnplaceable(
+  app: ResolvedApp,
+  loaded: LoadedRelease,
+  plan: Plan,
+  nodes: readonly NodeFacts[],
+): void {
+  const changing = new Set(
+    plan.services.flatMap((s) => (s.action === 'create' || s.action === 'update' ? [s.key] : [])),
+  );
+  const unplaceable = unplaceableServices(placedServices(loaded.desired, changing), nodes);
+  if (unplaceable.length > 0) throw unplaceableError(app.name, app.server, unplaceable);
 }
 
 function refuseProblems(

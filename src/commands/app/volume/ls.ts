@@ -10,7 +10,9 @@ export function define(cmd: Command): void {
     .option('-m, --machine', 'print JSON')
     .addHelpText(
       'after',
-      "\nLists only volumes labelled as the app's. Volumes live on one node each: NODE names it.\n",
+      "\nLists only volumes labelled as the app's. Volumes live on one node each: NODE names it. Volumes on\n" +
+        "other nodes of the swarm are found from the app's tasks (no size or mountpoint shown for them);\n" +
+        'a volume listed on two nodes is two volumes with different data.\n',
     )
     .action(async (app: string, opts: { machine?: boolean }, self: Command) =>
       withDeps(self, async (deps) => {
@@ -25,7 +27,7 @@ export function define(cmd: Command): void {
               v.driver,
               v.size === undefined ? '-' : formatBytes(v.size),
               v.node,
-              v.mountpoint,
+              v.mountpoint || '-',
             ]),
           ),
         );
