@@ -31,6 +31,8 @@ export interface NextVersionInput {
   /** The main service's image tag in the working tree: the new `+upstream` part. */
   upstream: string;
   changes: readonly ImageChange[];
+  /** Every tag the repository has: the new version must not be one of them. */
+  tags?: ReadonlySet<string>;
 }
 
 export interface NextVersion {
@@ -151,6 +153,11 @@ export function nextVersion(input: NextVersionInput): NextVersion {
       bump,
     };
   }
+  if (input.tags?.has(result.version))
+    throw new UserError(`The recipe already has a tag ${result.version}`, {
+      hint: 'Release another version (leave the version out to let abra propose the next one), or delete the tag first if it was a mistake (`git tag -d`). Nothing was changed.',
+      code: 'release_tag_exists',
+    });
   const next = parseVersion(result.version);
   // Semver precedence ignores build metadata: a new upstream alone does not make a new release.
   if (

@@ -90,13 +90,14 @@ export async function planVersion(opts: VersionPlanOptions, deps: RecipeDeps): P
       : undefined;
   const fromLabel = synced !== undefined;
   const requested = opts.version ?? synced;
-  const next = nextVersion({ last: last?.version, requested, bump: opts.bump, upstream, changes });
-  if (tagNames.has(next.version))
-    throw new UserError(`Recipe "${opts.name}" already has a tag ${next.version}`, {
-      where: dir,
-      hint: 'Release another version (leave the version out to let abra propose the next one), or delete the tag first if it was a mistake (`git tag -d`). Nothing was changed.',
-      code: 'release_tag_exists',
-    });
+  const next = nextVersion({
+    last: last?.version,
+    requested,
+    bump: opts.bump,
+    upstream,
+    changes,
+    tags: tagNames,
+  });
   const nextUpstream = next.version.slice(next.version.indexOf('+') + 1);
   if (nextUpstream !== upstream)
     deps.events({
