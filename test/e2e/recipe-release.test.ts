@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startTty } from '../helpers/tty.js';
 import { commit, expectFailure, git, makeWorld, type RecipeWorld } from './recipe-helpers.js';
 
 const KEY = 'coop-cloud.${STACK_NAME}.version';
@@ -244,5 +245,44 @@ describe('abra recipe release / sync', () => {
     assert.deepEqual(state(), was);
     assert.ok(!existsSync(join(dir, 'release', '0.2.3+1.28.1')));
     git(dir, 'remote', 'set-url', 'origin', bare);
+  });
+  it('on a terminal: asks before releasing, and the notes come from $EDITOR (help text below the line dropped)', async () => {
+    commit(dir, 'nginx 1.29', { 'compose.yml': compose().replace('nginx:1.28.1', 'nginx:1.29.0') });
+    const editor = join(w.root, 'editor.sh');
+    // Types notes above the template, as a person would, keeping abra's help below its line.
+    writeFileSync(
+      editor,
+      '#!/bin/sh\n{ printf "# Nginx 1.29\\n\\nNothing to do.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n',
+    );
+    chmodSync(editor, 0o755);
+    const env = { ...w.env, EDITOR: editor };
+
+    const was = state();
+    const no = startTty(['recipe', 'release', 'rel'], { env });
+    try {
+      await no.waitFor(/Release rel 0\.3\.0\+1\.29\.0 \(previous: 0\.2\.2\+1\.28\.0\)\?/);
+      no.keys('n', 'Enter');
+      assert.equal(await no.exited(), 0);
+      assert.match(no.screen(), /Release cancelled; nothing was changed\./);
+    } finally {
+      no.close();
+    }
+    assert.deepEqual(state(), was);
+
+    const yes = startTty(['recipe', 'release', 'rel'], { env });
+    try {
+      await yes.waitFor(/Release rel 0\.3\.0\+1\.29\.0/);
+      yes.keys('y', 'Enter');
+      assert.equal(await yes.exited(), 0, yes.screen());
+      assert.match(yes.screen(), /Release notes: release\/0\.3\.0\+1\.29\.0 \(written in \$EDITOR\)/);
+    } finally {
+      yes.close();
+    }
+    assert.equal(
+      readFileSync(join(dir, 'release', '0.3.0+1.29.0'), 'utf8'),
+      '# Nginx 1.29\n\nNothing to do.\n',
+    );
+    assert.equal(git(dir, 'cat-file', '-t', '0.3.0+1.29.0'), 'tag');
+    assert.equal(git(dir, 'status', '--porcelain'), '');
   });
 });
