@@ -285,4 +285,21 @@ describe('abra recipe release / sync', () => {
     assert.equal(git(dir, 'cat-file', '-t', '0.3.0+1.29.0'), 'tag');
     assert.equal(git(dir, 'status', '--porcelain'), '');
   });
+  it('--notes naming a directory is refused; an uncommitted release/next becomes the notes', async () => {
+    mkdirSync(join(w.root, 'notes-dir'));
+    await expectFailure(
+      w,
+      ['recipe', 'release', 'rel', '--notes', join(w.root, 'notes-dir')],
+      /--notes file/,
+    );
+    commit(dir, 'docs', { 'README.md': '# rel, documented\n' });
+    writeFileSync(join(dir, 'release', 'next'), 'Docs only.\n');
+    const res = await w.run(['recipe', 'release', 'rel', '--minor']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /-> 0\.4\.0\+1\.29\.0 \(minor, bump asked for\)/);
+    assert.equal(readFileSync(join(dir, 'release', '0.4.0+1.29.0'), 'utf8'), 'Docs only.\n');
+    assert.ok(!existsSync(join(dir, 'release', 'next')));
+    assert.equal(git(dir, 'show', '--name-only', '--format=', 'HEAD'), 'compose.yml\nrelease/0.4.0+1.29.0');
+    assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, rm, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setVersionLabel } from '../../domain/recipe/version-label.js';
 import type { Bump, ImageChange } from '../../domain/release/next-version.js';
@@ -14,6 +14,7 @@ import { COMPOSE_FILE, type LabelChange, planVersion, type VersionPlan } from '.
 import { writeCompose } from './sync.js';
 
 export const RELEASE_REMOTE = 'origin';
+const NEXT_NOTES = 'release/next';
 
 export interface RecipeReleaseOptions {
   name: string;
@@ -129,7 +130,7 @@ export async function recipeRelease(
       warnNoNotes(version, deps);
     }
   }
-  const undo = await snapshot(dir, [COMPOSE_FILE, notesPath, 'release/next']);
+  const undo = await snapshot(dir, [COMPOSE_FILE, notesPath, NEXT_NOTES]);
   let committed = false;
   try {
     await writeCompose(dir, plan.composeAfter);
@@ -140,8 +141,10 @@ export async function recipeRelease(
       paths.push(notesPath);
     }
     if (notes.source === 'next') {
-      await unlink(join(dir, 'release', 'next'));
-      paths.push('release/next');
+      const tracked = (await deps.git.showFile(dir, head, NEXT_NOTES)) !== undefined;
+      await unlink(join(dir, NEXT_NOTES));
+      // An untracked release/next just goes; a committed one is deleted in the release commit.
+      if (tracked) paths.push(NEXT_NOTES);
     }
     await deps.git.add(dir, paths);
     const who = await gitIdentity(
@@ -191,7 +194,8 @@ async function refuseDirty(
   const status = await deps.git.status(plan.dir);
   const others: StatusEntry[] = [];
   for (const e of status) {
-    if (e.path === notesPath && e.worktree !== 'D' && e.index !== 'D') continue;
+    // The notes file this release commits, and release/next which becomes it.
+    if ((e.path === notesPath || e.path === NEXT_NOTES) && e.worktree !== 'D' && e.index !== 'D') continue;
     if (e.path === COMPOSE_FILE && !e.untracked && (await onlyLabelDiffers(plan, head, deps))) continue;
     others.push(e);
   }
@@ -237,9 +241,7 @@ async function chooseNotes(
         hint: 'Drop --notes to release with that file, or delete the file to use --notes. Nothing was changed.',
         code: 'release_notes_exist',
       });
-    const file = await readRegularIfExists(resolve(deps.cwd, opts.notes), 'The --notes file').catch(
-      () => undefined,
-    );
+    const file = await notesFile(resolve(deps.cwd, opts.notes));
     const text = file ?? opts.notes;
     if (text.trim() === '') {
       warnNoNotes(plan.version, deps);
@@ -248,11 +250,21 @@ async function chooseNotes(
     return { source: file === undefined ? 'option' : 'file', text: text.endsWith('\n') ? text : `${text}\n` };
   }
   if (existing !== undefined) return { source: 'existing' };
-  const next = await readBytesIfExists(join(plan.dir, 'release', 'next'), 'release/next');
+  const next = await readBytesIfExists(join(plan.dir, NEXT_NOTES), NEXT_NOTES);
   if (next !== undefined) return { source: 'next', text: next.toString('utf8') };
   if (deps.prompt.interactive) return { source: 'editor' };
   warnNoNotes(plan.version, deps);
   return { source: 'none' };
+}
+
+/** `--notes` names a file when something is there; anything else (no such path) is the text. */
+async function notesFile(path: string): Promise<string | undefined> {
+  try {
+    await stat(path);
+  } catch {
+    return undefined;
+  }
+  return readRegularIfExists(path, 'The --notes file');
 }
 
 function warnNoNotes(version: string, deps: Pick<RecipeDeps, 'events'>): void {
@@ -265,11 +277,16 @@ function warnNoNotes(version: string, deps: Pick<RecipeDeps, 'events'>): void {
 interface FileState {
   path: string;
   bytes: Buffer | undefined;
+  mode: number;
 }
 
 async function snapshot(dir: string, paths: string[]): Promise<FileState[]> {
   return Promise.all(
-    paths.map(async (path) => ({ path, bytes: await readBytesIfExists(join(dir, path), path) })),
+    paths.map(async (path) => {
+      const bytes = await readBytesIfExists(join(dir, path), path);
+      const mode = bytes === undefined ? 0o644 : (await stat(join(dir, path))).mode & 0o777;
+      return { path, bytes, mode };
+    }),
   );
 }
 
@@ -288,7 +305,7 @@ async function rollBack(
     for (const f of files) {
       const path = join(dir, f.path);
       if (f.bytes === undefined) await rm(path, { force: true });
-      else await writeFileAtomic(path, f.bytes, 0o644);
+      else await writeFileAtomic(path, f.bytes, f.mode);
     }
   } catch (err) {
     deps.events({
