@@ -302,4 +302,18 @@ describe('abra recipe release / sync', () => {
     assert.equal(git(dir, 'show', '--name-only', '--format=', 'HEAD'), 'compose.yml\nrelease/0.4.0+1.29.0');
     assert.equal(git(dir, 'status', '--porcelain'), '');
   });
+  it('notes written by hand in release/<version> beforehand are committed with the release', async () => {
+    writeFileSync(join(dir, 'release', '0.4.1+1.29.0'), 'Hand-written.\n');
+    await expectFailure(
+      w,
+      ['recipe', 'release', 'rel', '--patch', '--notes', 'x'],
+      /release\/0\.4\.1\+1\.29\.0 already exists/,
+    );
+    const res = await w.run(['recipe', 'release', 'rel', '--patch']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /Release notes: release\/0\.4\.1\+1\.29\.0 \(the file already there\)/);
+    assert.equal(git(dir, 'show', '--name-only', '--format=', 'HEAD'), 'compose.yml\nrelease/0.4.1+1.29.0');
+    assert.equal(git(dir, 'show', 'HEAD:release/0.4.1+1.29.0'), 'Hand-written.');
+    assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
 });

@@ -138,8 +138,9 @@ export async function recipeRelease(
     if (text !== undefined) {
       await mkdir(join(dir, 'release'), { recursive: true });
       await writeFileAtomic(join(dir, notesPath), text, 0o644);
-      paths.push(notesPath);
     }
+    // Notes written by hand beforehand may be uncommitted: they belong to this release too.
+    if (text !== undefined || notes.source === 'existing') paths.push(notesPath);
     if (notes.source === 'next') {
       const tracked = (await deps.git.showFile(dir, head, NEXT_NOTES)) !== undefined;
       await unlink(join(dir, NEXT_NOTES));
