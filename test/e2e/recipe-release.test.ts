@@ -143,6 +143,12 @@ describe('abra recipe release / sync', () => {
     writeFileSync(join(dir, 'NOTES.md'), 'scratch\n');
     await expectFailure(w, ['recipe', 'release', 'rel', '--notes', 'x'], /uncommitted changes: NOTES\.md/);
     rmSync(join(dir, 'NOTES.md'));
+    git(dir, 'remote', 'rename', 'origin', 'upstream');
+    await expectFailure(w, ['recipe', 'release', 'rel', '--publish'], /has no "origin" remote to publish to/);
+    git(dir, 'remote', 'rename', 'upstream', 'origin');
+    git(dir, 'checkout', '--quiet', '--detach');
+    await expectFailure(w, ['recipe', 'release', 'rel'], /is not on a branch \(HEAD is detached\)/);
+    git(dir, 'checkout', '--quiet', 'main');
     assert.deepEqual(state(), was);
 
     const bad = join(w.abraDir, 'recipes', 'nocompose');
