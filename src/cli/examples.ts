@@ -39,6 +39,12 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'recipe new': ['abra recipe new my-recipe --git-name "Me" --git-email me@example.org'],
   'recipe diff': ['abra recipe diff wordpress'],
   'recipe reset': ['abra recipe reset wordpress'],
+  'recipe release': [
+    'abra recipe release wordpress --dry-run       # the proposed version, label and notes',
+    'abra recipe release wordpress --minor --notes "Nginx 1.27; no action needed" --publish',
+    'abra recipe release wordpress 2.0.0 --notes ./release-notes.md',
+  ],
+  'recipe sync': ['abra recipe sync wordpress', 'abra recipe sync wordpress --patch --dry-run'],
   'recipe lint': ['abra recipe lint wordpress', 'abra recipe lint wordpress --machine'],
   'recipe compose': [
     'abra recipe compose wordpress',

@@ -157,6 +157,18 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/recipe/reset.js'),
       },
       {
+        name: 'release',
+        aliases: ['rl'],
+        summary: 'Release a new recipe version: version label, notes, commit, annotated tag, push',
+        load: () => import('../commands/recipe/release.js'),
+      },
+      {
+        name: 'sync',
+        aliases: ['s'],
+        summary: "Write the next version into the recipe's version label (no commit, no tag)",
+        load: () => import('../commands/recipe/sync.js'),
+      },
+      {
         name: 'lint',
         aliases: ['l'],
         summary: 'Check a recipe against the Co-op Cloud rules (exit 1 on errors)',

@@ -195,6 +195,46 @@ export class GitClient {
     return (await this.resolveCommit(dir, 'HEAD')) ?? '';
   }
 
+  /** The branch HEAD is on, or undefined when HEAD is detached. */
+  async currentBranch(dir: string): Promise<string | undefined> {
+    try {
+      return (await this.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], dir)).stdout.trim() || undefined;
+    } catch (err) {
+      if (isGitError(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Stage exactly these paths (a deleted path stages its deletion). */
+  async add(dir: string, paths: string[]): Promise<void> {
+    for (const p of paths) checkPath(p);
+    await this.run(['add', '--all', '--', ...paths], dir);
+  }
+
+  /** An annotated tag on HEAD; `tagger` overrides user.name/user.email for this tag only. */
+  async createAnnotatedTag(dir: string, tag: string, message: string, tagger?: GitIdentity): Promise<void> {
+    checkRev(tag);
+    const who = tagger ? ['-c', `user.name=${tagger.name}`, '-c', `user.email=${tagger.email}`] : [];
+    await this.run([...who, 'tag', '--annotate', '--no-sign', '-m', message, '--', tag, 'HEAD'], dir);
+  }
+
+  async deleteTag(dir: string, tag: string): Promise<void> {
+    checkRev(tag);
+    await this.run(['tag', '--delete', '--', tag], dir);
+  }
+
+  /** Push refspecs to a remote all or nothing (`--atomic`), never asking for credentials. */
+  async push(dir: string, remote: string, refspecs: string[]): Promise<void> {
+    for (const r of refspecs) checkRev(r);
+    await this.run(['push', '--quiet', '--atomic', '--', remote, ...refspecs], dir);
+  }
+
+  /** Move the current branch back to `commit`, discarding what came after (undo of our own commit). */
+  async resetHard(dir: string, commit: string): Promise<void> {
+    checkRev(commit);
+    await this.run(['reset', '--quiet', '--hard', commit, '--'], dir);
+  }
+
   async configGet(dir: string | undefined, key: string): Promise<string | undefined> {
     try {
       return (await this.run(['config', '--get', '--', key], dir)).stdout.trim() || undefined;

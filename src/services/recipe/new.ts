@@ -4,6 +4,7 @@ import { recipeSkeleton } from '../../domain/recipe/skeleton.js';
 import { UserError } from '../../errors.js';
 import type { GitIdentity } from '../../infra/git/client.js';
 import type { RecipeDeps } from './deps.js';
+import { gitIdentity } from './identity.js';
 import { buildInPlace } from './temp.js';
 
 export interface RecipeNewOptions {
@@ -22,7 +23,6 @@ export interface RecipeNewResult {
 }
 
 const BRANCH = 'main';
-const FALLBACK: GitIdentity = { name: 'abra', email: 'abra@localhost' };
 
 /** A new recipe from the `example` template layout: files, a git repo and an initial commit. */
 export async function recipeNew(opts: RecipeNewOptions, deps: RecipeDeps): Promise<RecipeNewResult> {
@@ -49,14 +49,12 @@ export async function recipeNew(opts: RecipeNewOptions, deps: RecipeDeps): Promi
   return { name: opts.name, dir, files: files.map((f) => f.path), branch: BRANCH, commit };
 }
 
-/** Explicit flags, else git config, else a placeholder so a fresh machine can still commit. */
-async function identity(opts: RecipeNewOptions, dir: string, deps: RecipeDeps): Promise<GitIdentity> {
-  const name = opts.gitName ?? deps.env.GIT_AUTHOR_NAME ?? (await deps.git.configGet(dir, 'user.name'));
-  const email = opts.gitEmail ?? deps.env.GIT_AUTHOR_EMAIL ?? (await deps.git.configGet(dir, 'user.email'));
-  if (name === undefined || email === undefined)
-    deps.events({
-      type: 'warning',
-      message: `git has no ${name === undefined ? 'user.name' : 'user.email'} configured; the initial commit is authored by "${name ?? FALLBACK.name} <${email ?? FALLBACK.email}>". Set it with \`git config --global user.name/user.email\` or pass --git-name/--git-email.`,
-    });
-  return { name: name ?? FALLBACK.name, email: email ?? FALLBACK.email };
+function identity(opts: RecipeNewOptions, dir: string, deps: RecipeDeps): Promise<GitIdentity> {
+  return gitIdentity(
+    dir,
+    { name: opts.gitName, email: opts.gitEmail },
+    deps,
+    'the initial commit',
+    'Set it with `git config --global user.name/user.email` or pass --git-name/--git-email.',
+  );
 }
