@@ -174,11 +174,27 @@ export function describeEvent(
       return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
     case 'status':
       return undefined;
+    case 'test.step':
+      return describeTestStep(e);
     case 'operation.started':
     case 'operation.finished':
       return opts.debug
         ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] operation ${e.op} ${e.kind} ${e.type.split('.')[1]}`
         : undefined;
+  }
+}
+
+function describeTestStep(e: Extract<OperationEvent, { type: 'test.step' }>): string {
+  const time = e.durationMs === undefined ? '' : ` (${(e.durationMs / 1000).toFixed(1)}s)`;
+  switch (e.status) {
+    case 'started':
+      return `==> ${e.step}: ${e.title}`;
+    case 'passed':
+      return `<== ${e.step}: ok${time}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'failed':
+      return `<== ${e.step}: FAILED${time}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'skipped':
+      return `--- ${e.step}: skipped${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 

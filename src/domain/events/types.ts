@@ -76,6 +76,15 @@ export type OperationEvent =
       detail: string;
       bytes?: number;
     }
+  /** A step of `abra recipe test`: started, then passed, failed or skipped (with why). */
+  | {
+      type: 'test.step';
+      step: string;
+      title: string;
+      status: 'started' | 'passed' | 'failed' | 'skipped';
+      durationMs?: number;
+      detail?: string;
+    }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'debug'; message: string }
