@@ -82,7 +82,9 @@ the cleanup, and the exit code is 1. On a server without IPVS, deploy through an
               where: `app ${res.app} on server ${res.server}`,
               hint: res.kept
                 ? `The app was kept; look at it with \`abra app ps ${res.app}\`, then remove it: ${remove}.`
-                : 'See the step output above; the app was undeployed and removed (run with --keep to leave it for debugging).',
+                : res.steps.find((s) => s.name === 'verify')?.status === 'passed'
+                  ? 'See the step output above. Nothing of the app remains; run with --keep to leave it for debugging.'
+                  : `The cleanup did not finish (see the undeploy, remove and verify steps): ${remove}.`,
               code: 'recipe_test_failed',
             },
           );
