@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AUDIT_STACK_LABEL } from '../../src/domain/audit/stored.js';
 import { stackNameOf } from '../../src/domain/stack/contract.js';
 import { CORPUS_DIR, corpusRecipes } from '../helpers/corpus.js';
 import { freePort, HelloWorld } from '../helpers/hello-world.js';
@@ -72,6 +73,11 @@ function sweep(app: string): void {
   for (const kind of ['service', 'secret', 'config'])
     for (const id of docker([kind, 'ls', '-q', '--filter', f]).split('\n').filter(Boolean))
       execFileSync('docker', [kind, 'rm', id], { stdio: 'ignore' });
+  // The server's audit log outlives the app by design; the test's own entries go with the test.
+  for (const id of docker(['config', 'ls', '-q', '--filter', `label=${AUDIT_STACK_LABEL}=${stack}`])
+    .split('\n')
+    .filter(Boolean))
+    execFileSync('docker', ['config', 'rm', id], { stdio: 'ignore' });
   for (const id of docker(['network', 'ls', '-q', '--filter', f]).split('\n').filter(Boolean))
     try {
       execFileSync('docker', ['network', 'rm', id], { stdio: 'ignore' });
