@@ -185,6 +185,48 @@ describe('recipe test: two releases with backup labels', () => {
   });
 });
 
+describe('recipe test: Ctrl-C', () => {
+  let world: HelloWorld;
+  let app = '';
+  before(() => {
+    world = new HelloWorld([{ tag: '1.0.0+1', edit: withBackups('1.0.0+1') }]);
+  });
+  after(() => {
+    if (app) sweep(app);
+    world.cleanup();
+  });
+
+  it('during the deploy: the deploy undoes itself, the later steps are skipped, the cleanup runs, exit 130', async () => {
+    const child = world.start(
+      'recipe',
+      'test',
+      'hello',
+      '-s',
+      'default',
+      '--env',
+      'COMPOSE_FILE=compose.yml:compose.host.yml',
+      '--env',
+      `HOST_PORT=${await freePort()}`,
+    );
+    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!/==> deploy:/.test(child.output()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await closed;
+    const out = child.output();
+    app = /<== new: ok \([^)]*\): (\S+)/.exec(out)?.[1] ?? '';
+    assert.equal(code, 130, out);
+    assert.match(out, /<== deploy: FAILED/);
+    assert.match(out, /--- backup: skipped: an earlier step failed \(deploy\)/);
+    assert.match(out, /<== remove: ok/);
+    assert.match(out, /<== verify: ok/);
+    assert.match(out, /The test of hello was interrupted; the cleanup ran/);
+    assert.ok(app.startsWith('hello-test-'), out);
+    assert.deepEqual(remains(world, app), []);
+  });
+});
+
 describe('recipe test: failures', () => {
   let world: HelloWorld;
   const apps: string[] = [];

@@ -101,6 +101,10 @@ export function skippedAfter(failed: TestStepName): string {
   return `an earlier step failed (${failed})`;
 }
 
+/** Ctrl-C once: the test stops, the cleanup runs; twice: nothing more runs. */
+export const INTERRUPTED = 'interrupted';
+export const INTERRUPTED_TWICE = 'interrupted twice: the app is left as it is';
+
 /** Backup and restore only apply to recipes whose services carry backupbot labels. */
 export const NO_BACKUP_LABELS = 'the recipe has no backup labels';
 

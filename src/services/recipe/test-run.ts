@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import {
   describeLeftovers,
+  INTERRUPTED,
+  INTERRUPTED_TWICE,
   missingImagesReason,
   NO_BACKUP_LABELS,
   type PlannedStep,
@@ -14,7 +16,7 @@ import {
   testDomain,
 } from '../../domain/recipe-test/plan.js';
 import { NAMESPACE_LABEL, stackNameOf } from '../../domain/stack/contract.js';
-import { errorMessage, isExpectedError, UserError } from '../../errors.js';
+import { Cancelled, errorMessage, isExpectedError, UserError } from '../../errors.js';
 import { readEnvFile, writeEnvFile } from '../../infra/store/env-files.js';
 import { childPath } from '../../infra/store/safe-path.js';
 import { appNew } from '../app/new.js';
@@ -27,6 +29,7 @@ import { appBackupCreate } from '../backup/create.js';
 import { appRestore } from '../backup/restore.js';
 import { appDeploy } from '../deploy/deploy.js';
 import type { Deps } from '../deps.js';
+import { interruptible } from '../operation/signals.js';
 import { loadRelease } from '../release/load.js';
 import { recipeClone, resolveRelease } from '../release/resolve.js';
 import { appMove } from '../release/upgrade.js';
@@ -96,45 +99,74 @@ export async function recipeTest(opts: RecipeTestOptions, deps: Deps): Promise<R
   const app = testDomain(opts.recipe, opts.domain ?? opts.server, randomBytes(3).toString('hex'));
   const envPath = childPath(deps.servers.dirOf(opts.server), `${app}.env`, APP_ENV_NAME);
 
-  const state = { created: false, backupSkip: undefined as string | undefined, snapshot: '' };
+  const state: RunState = { created: false, backupSkip: undefined, snapshot: '', interrupted: undefined };
   const steps: TestStepReport[] = [];
   let failed: TestStepName | undefined;
   let stopper: unknown;
-  for (const step of plan.steps) {
-    const report = (status: TestStepStatus, durationMs: number, detail?: string) => {
-      steps.push({ name: step.name, title: step.title, status, durationMs, ...(detail ? { detail } : {}) });
+  // Ctrl-C once: the running step's own operation stops and undoes itself, the later test steps
+  // are skipped and the cleanup runs. Twice: the cleanup is abandoned too (the command says
+  // how to finish it by hand) and the signal ends the process once the current step let go.
+  const uninstall = interruptible(deps.signals, {
+    first: (signal) => {
+      state.interrupted = { signal, twice: false };
       deps.events({
-        type: 'test.step',
-        step: step.name,
-        title: step.title,
-        status,
-        ...(status === 'skipped' ? {} : { durationMs }),
-        ...(detail ? { detail } : {}),
+        type: 'warning',
+        message: `${signal}: stopping the test of ${opts.recipe} and cleaning up (again to leave ${app} as it is)`,
       });
-    };
-    const skip = step.skip ?? whySkip(step, failed, state);
-    if (skip !== undefined) {
-      report('skipped', 0, skip);
-      continue;
+    },
+    second: async (signal) => {
+      state.interrupted = { signal, twice: true };
+    },
+  });
+  try {
+    for (const step of plan.steps) {
+      const report = (status: TestStepStatus, durationMs: number, detail?: string) => {
+        steps.push({ name: step.name, title: step.title, status, durationMs, ...(detail ? { detail } : {}) });
+        deps.events({
+          type: 'test.step',
+          step: step.name,
+          title: step.title,
+          status,
+          ...(status === 'skipped' ? {} : { durationMs }),
+          ...(detail ? { detail } : {}),
+        });
+      };
+      const skip = step.skip ?? whySkip(step, failed, state);
+      if (skip !== undefined) {
+        report('skipped', 0, skip);
+        continue;
+      }
+      deps.events({ type: 'test.step', step: step.name, title: step.title, status: 'started' });
+      const t0 = deps.clock.now();
+      try {
+        const out = await runStep(
+          step.name,
+          { opts, plan, app, envPath, overrides: overrides.values, state },
+          deps,
+        );
+        if (out?.skip) report('skipped', deps.clock.now() - t0, out.skip);
+        else report('passed', deps.clock.now() - t0, out?.detail);
+      } catch (err) {
+        report('failed', deps.clock.now() - t0, errorMessage(err));
+        failed ??= step.name;
+        // Ctrl-C, or a bug in abra, is not a failed test: it ends the command, but only after the
+        // cleanup ran (the operation it interrupted already left the app consistent).
+        if (!isExpectedError(err)) stopper ??= err;
+      }
     }
-    deps.events({ type: 'test.step', step: step.name, title: step.title, status: 'started' });
-    const t0 = deps.clock.now();
-    try {
-      const out = await runStep(
-        step.name,
-        { opts, plan, app, envPath, overrides: overrides.values, state },
-        deps,
-      );
-      if (out?.skip) report('skipped', deps.clock.now() - t0, out.skip);
-      else report('passed', deps.clock.now() - t0, out?.detail);
-    } catch (err) {
-      report('failed', deps.clock.now() - t0, errorMessage(err));
-      failed ??= step.name;
-      // Ctrl-C, or a bug in abra, is not a failed test: it ends the command, but only after the
-      // cleanup ran (the operation it interrupted already left the app consistent).
-      if (!isExpectedError(err)) stopper ??= err;
-    }
+  } finally {
+    uninstall();
   }
+  // Said for the whole test, not the one step the signal caught; a bug still wins.
+  if (state.interrupted && (stopper === undefined || stopper instanceof Cancelled))
+    stopper = new Cancelled(
+      `The test of ${opts.recipe} was interrupted; ${
+        state.interrupted.twice
+          ? `${app} was left as it is: remove it with \`abra app undeploy ${app} -n; abra app remove ${app} -n\``
+          : 'the cleanup ran'
+      }.`,
+      { signal: state.interrupted.signal },
+    );
   if (stopper !== undefined) throw stopper;
   return {
     recipe: opts.recipe,
@@ -152,11 +184,14 @@ interface RunState {
   created: boolean;
   backupSkip: string | undefined;
   snapshot: string;
+  interrupted: { signal: NodeJS.Signals; twice: boolean } | undefined;
 }
 
 function whySkip(step: PlannedStep, failed: TestStepName | undefined, state: RunState): string | undefined {
+  if (state.interrupted?.twice) return INTERRUPTED_TWICE;
   if (step.phase === 'test') {
     if (failed !== undefined) return skippedAfter(failed);
+    if (state.interrupted) return INTERRUPTED;
     if (step.name === 'restore') return state.backupSkip;
     return undefined;
   }
