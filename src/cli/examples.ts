@@ -50,6 +50,12 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra recipe compose wordpress',
     'abra recipe compose wordpress --env ~/.abra/servers/default/blog.example.com.env',
   ],
+  'recipe test': [
+    'abra recipe test wordpress --server swarm.example.com',
+    'abra recipe test wordpress -s default --env COMPOSE_FILE=compose.yml:compose.host.yml   # no IPVS',
+    'abra recipe test wordpress -s default --chaos --keep   # the working tree; leave the app to debug',
+    'abra recipe test wordpress -s default --machine > result.json',
+  ],
   'app new': [
     'abra app new wordpress -s default -D blog.example.com',
     'abra app new wordpress 2.1.0+6.5.3 -s default -D blog.example.com --secrets',

@@ -180,6 +180,13 @@ export const registry: NounSpec[] = [
         summary: 'Print the merged, interpolated compose config for an env file',
         load: () => import('../commands/recipe/compose.js'),
       },
+      {
+        name: 'test',
+        aliases: ['t'],
+        summary:
+          'Test a recipe end to end on a server with a throw-away app (deploy, backup, upgrade, remove)',
+        load: () => import('../commands/recipe/test.js'),
+      },
     ],
   },
   {

@@ -199,6 +199,8 @@ export function describeEvent(
       return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
     case 'status':
       return undefined;
+    case 'test.step':
+      return describeTestStep(e);
     case 'operation.started':
     case 'operation.finished':
       return opts.debug
@@ -224,6 +226,20 @@ export function generatedWarning(e: GeneratedEvent): string {
         'and the swarm cannot give it back. Save it in your password manager now.'
     : `these values are shown once and stored nowhere by abra: only the swarm secrets on ${e.server} hold them, ` +
         'and the swarm cannot give them back. Save them in your password manager now.';
+}
+
+function describeTestStep(e: Extract<OperationEvent, { type: 'test.step' }>): string {
+  const time = e.durationMs === undefined ? '' : ` (${(e.durationMs / 1000).toFixed(1)}s)`;
+  switch (e.status) {
+    case 'started':
+      return `==> ${e.step}: ${e.title}`;
+    case 'passed':
+      return `<== ${e.step}: ok${time}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'failed':
+      return `<== ${e.step}: FAILED${time}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'skipped':
+      return `--- ${e.step}: skipped${e.detail ? `: ${e.detail}` : ''}`;
+  }
 }
 
 function describePlan(kind: string, app: string, server: string, plan: PlanSummary): string {

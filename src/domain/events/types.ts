@@ -82,6 +82,15 @@ export type OperationEvent =
     }
   /** Values just stored as swarm secrets, which nobody can read back: the one chance to see them. */
   | { type: 'secrets.generated'; app: string; server: string; secrets: GeneratedSecret[] }
+  /** A step of `abra recipe test`: started, then passed, failed or skipped (with why). */
+  | {
+      type: 'test.step';
+      step: string;
+      title: string;
+      status: 'started' | 'passed' | 'failed' | 'skipped';
+      durationMs?: number;
+      detail?: string;
+    }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'debug'; message: string }

@@ -513,6 +513,37 @@ export class DockerClient {
     }
   }
 
+  /**
+   * Pull an image onto this engine from its registry (`docker pull`). Resolves undefined when
+   * pulled, else the registry's (or engine's) reason: an unreachable registry answers 5xx at
+   * once, a failure part-way comes as an `error` line in the progress stream.
+   */
+  async pullImage(ref: string, timeoutMs = 600_000): Promise<string | undefined> {
+    let res: IncomingMessage;
+    try {
+      res = await this.send('POST', '/images/create', { query: { fromImage: ref }, timeoutMs });
+    } catch (err) {
+      // The registry's answer, as the engine relays it; an engine that cannot be reached is not one.
+      if (err instanceof DockerApiError) return err.apiMessage;
+      if (err instanceof EngineError && err.status !== undefined) {
+        const text = errorMessage(err);
+        const at = text.indexOf('/images/create: ');
+        return at < 0 ? text : text.slice(at + '/images/create: '.length);
+      }
+      throw err;
+    }
+    let buf = '';
+    let failure: string | undefined;
+    for await (const chunk of res) {
+      buf += (chunk as Buffer).toString('utf8');
+      // Progress lines are only scanned for an error; keep the tail, never the whole stream.
+      const lines = buf.split('\n');
+      buf = (lines.pop() ?? '').slice(-MAX_EVENT_LINE);
+      for (const line of lines) failure = pullError(line) ?? failure;
+    }
+    return pullError(buf) ?? failure;
+  }
+
   private eventOf(line: string): DockerEvent {
     let parsed: unknown;
     try {
@@ -756,4 +787,16 @@ function apiMessage(text: string): string {
   // An error page from a proxy is HTML over many lines: one line of it is enough.
   const flat = text.replace(/\s+/g, ' ').trim();
   return (flat.length > 200 ? `${flat.slice(0, 197)}...` : flat) || 'no message';
+}
+
+/** The reason in one line of a pull's progress stream (`{"error": ...}`), if it is one. */
+function pullError(line: string): string | undefined {
+  if (!line.trim().startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(line) as { error?: unknown; errorDetail?: { message?: unknown } };
+    const m = v.errorDetail?.message ?? v.error;
+    return typeof m === 'string' && m !== '' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
