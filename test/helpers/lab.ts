@@ -26,6 +26,8 @@ export interface Lab {
   userNoPerm: string;
   userNoDocker: string;
   images: { busybox: string; nginx: string; postgres: string; restic: string; socat: string };
+  /** host:port of the local registry (plain HTTP, no auth) holding abra-lab/* under several tags. */
+  registry: string;
 }
 
 export function loadLab(): Lab {
@@ -63,6 +65,7 @@ export function loadLab(): Lab {
       restic: need('ABRA_LAB_IMAGE_RESTIC'),
       socat: need('ABRA_LAB_IMAGE_SOCAT'),
     },
+    registry: need('ABRA_LAB_REGISTRY'),
   };
 }
 
