@@ -34,6 +34,16 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra recipe compose wordpress',
     'abra recipe compose wordpress --env ~/.abra/servers/default/blog.example.com.env',
   ],
+  'catalogue generate': [
+    'abra catalogue generate                      # every fetched recipe; unchanged ones from the cache',
+    'abra catalogue generate wordpress traefik    # only these entries are rebuilt',
+    'abra catalogue generate --publish            # then commit and push the catalogue clone',
+    'abra catalogue generate --no-digests --dry-run -m',
+  ],
+  'catalogue sync': [
+    'abra catalogue sync',
+    'abra catalogue sync --url https://git.example.org/me/recipes-catalogue-json.git',
+  ],
   'app new': [
     'abra app new wordpress -s default -D blog.example.com',
     'abra app new wordpress 2.1.0+6.5.3 -s default -D blog.example.com --secrets',

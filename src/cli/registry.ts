@@ -140,6 +140,25 @@ export const registry: NounSpec[] = [
     ],
   },
   {
+    name: 'catalogue',
+    aliases: ['c'],
+    summary: 'Build and sync the recipe catalogue (recipes.json)',
+    verbs: [
+      {
+        name: 'generate',
+        aliases: ['g'],
+        summary: "Build recipes.json from the recipes' tags, READMEs and registry digests",
+        load: () => import('../commands/catalogue/generate.js'),
+      },
+      {
+        name: 'sync',
+        aliases: ['s'],
+        summary: 'Clone or update the catalogue in $ABRA_DIR/catalogue',
+        load: () => import('../commands/catalogue/sync.js'),
+      },
+    ],
+  },
+  {
     name: 'app',
     aliases: ['a'],
     summary: 'Manage apps (deployed instances of recipes, one env file each)',

@@ -195,6 +195,42 @@ export class GitClient {
     return (await this.resolveCommit(dir, 'HEAD')) ?? '';
   }
 
+  /**
+   * The branch the remote's HEAD names (`origin/HEAD` -> `main`), else the checked-out branch,
+   * else undefined (detached, or no commits).
+   */
+  async defaultBranch(dir: string, remote = 'origin'): Promise<string | undefined> {
+    for (const args of [
+      ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`],
+      ['symbolic-ref', '--quiet', '--short', 'HEAD'],
+    ]) {
+      try {
+        const ref = (await this.run(args, dir)).stdout.trim();
+        if (ref) return ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
+      } catch (err) {
+        if (!isGitError(err)) throw err;
+      }
+    }
+    return undefined;
+  }
+
+  /** Push `refspec` to `remote` (no force). */
+  async push(dir: string, remote: string, refspec: string): Promise<void> {
+    checkRev(refspec);
+    await this.run(['push', '--quiet', '--', remote, refspec], dir);
+  }
+
+  /** Fast-forward the checked-out branch to its upstream; refuses to merge diverged history. */
+  async pullFastForward(dir: string): Promise<void> {
+    await this.run(['pull', '--quiet', '--ff-only', '--no-rebase'], dir);
+  }
+
+  /** Stage only these paths. */
+  async add(dir: string, paths: string[]): Promise<void> {
+    for (const p of paths) checkPath(p);
+    await this.run(['add', '--', ...paths], dir);
+  }
+
   async configGet(dir: string | undefined, key: string): Promise<string | undefined> {
     try {
       return (await this.run(['config', '--get', '--', key], dir)).stdout.trim() || undefined;
