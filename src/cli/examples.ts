@@ -30,6 +30,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'recipe diff': ['abra recipe diff wordpress'],
   'recipe reset': ['abra recipe reset wordpress'],
   'recipe lint': ['abra recipe lint wordpress', 'abra recipe lint wordpress --machine'],
+  'recipe upgrade': [
+    'abra recipe upgrade wordpress                # newest tag of each image, in its style',
+    'abra recipe upgrade wordpress --patch --dry-run',
+    'abra recipe upgrade wordpress --machine      # candidates as JSON, nothing written',
+  ],
   'recipe compose': [
     'abra recipe compose wordpress',
     'abra recipe compose wordpress --env ~/.abra/servers/default/blog.example.com.env',

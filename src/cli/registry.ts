@@ -126,6 +126,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/recipe/reset.js'),
       },
       {
+        name: 'upgrade',
+        aliases: ['u'],
+        summary: "Find newer tags of a recipe's images and rewrite its compose files",
+        load: () => import('../commands/recipe/upgrade.js'),
+      },
+      {
         name: 'lint',
         aliases: ['l'],
         summary: 'Check a recipe against the Co-op Cloud rules (exit 1 on errors)',
