@@ -75,6 +75,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra app volume rm blog.example.com blog_example_com_db',
   ],
   'app check': ['abra app check blog.example.com'],
+  'app env': [
+    'abra app env blog.example.com',
+    'abra app env blog.example.com --machine',
+    'abra app env blog.example.com --chaos   # abra.sh and compose files of the recipe working tree',
+  ],
   'app compose': ['abra app compose blog.example.com', 'abra app compose blog.example.com --chaos'],
   'app deploy': [
     'abra app deploy blog.example.com',
