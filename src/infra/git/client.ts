@@ -214,6 +214,24 @@ export class GitClient {
     return undefined;
   }
 
+  /**
+   * Every branch, remote-tracking ref and tag with the object it names, as one text: a change
+   * to any of them changes the text (a cheap fingerprint of a repository's published state).
+   */
+  async refsFingerprint(dir: string): Promise<string> {
+    const { stdout } = await this.run(
+      [
+        'for-each-ref',
+        '--format=%(refname) %(objectname) %(symref)',
+        'refs/heads',
+        'refs/remotes',
+        'refs/tags',
+      ],
+      dir,
+    );
+    return stdout;
+  }
+
   /** Push `refspec` to `remote` (no force). */
   async push(dir: string, remote: string, refspec: string): Promise<void> {
     checkRev(refspec);

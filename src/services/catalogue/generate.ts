@@ -83,16 +83,19 @@ export async function catalogueGenerate(
         if (item.action === 'failed') throw new UserError(item.error?.message ?? `fetching ${name} failed`);
     }
     const dir = await localRecipeDir(name, deps);
-    const tags = await deps.git.tags(dir);
-    const branch = (await deps.git.defaultBranch(dir)) ?? 'main';
-    const headRev = (await deps.git.resolveCommit(dir, `refs/remotes/origin/${branch}`)) ?? 'HEAD';
-    const head = (await deps.git.resolveCommit(dir, headRev)) ?? '';
+    // Tags, branches and remote-tracking refs in one git call: when none moved, nothing the
+    // entry is built from (tags, the default branch's README, the origin) can have changed.
     const key = createHash('sha256')
-      .update(JSON.stringify([tags.map((t) => [t.name, t.commit]), head, branch, digests]))
+      .update(JSON.stringify([await deps.git.refsFingerprint(dir), digests]))
       .digest('hex');
     const hit = cache.get(name);
     if (hit?.key === key) return { name, state: 'cached' as const, cached: hit };
 
+    const branch = (await deps.git.defaultBranch(dir)) ?? 'main';
+    const head =
+      (await deps.git.resolveCommit(dir, `refs/remotes/origin/${branch}`)) ??
+      (await deps.git.resolveCommit(dir, 'HEAD')) ??
+      '';
     const res = await recipeVersions({ name }, deps);
     if (res.versions.length === 0) {
       if (!all)
