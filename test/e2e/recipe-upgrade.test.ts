@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { snapshotTree } from '../helpers/cli.js';
@@ -139,5 +140,16 @@ describe('abra recipe upgrade', () => {
     assert.match(r.stderr, /Could not reach the registry 127\.0\.0\.1:59999/);
     assert.match(r.stderr, /fix: /);
     assert.deepEqual(snapshotTree(deadDir), before);
+
+    // hostile recipe files: a FIFO is refused (not read: it would hang), a symlink not followed
+    execFileSync('mkfifo', [join(deadDir, 'compose.fifo.yml')]);
+    const fifo = await w.run(['recipe', 'upgrade', 'dead', '--no-input']);
+    assert.equal(fifo.code, 1, fifo.stderr);
+    assert.match(fifo.stderr, /compose\.fifo\.yml/);
+    rmSync(join(deadDir, 'compose.fifo.yml'));
+    symlinkSync('/etc/hostname', join(deadDir, 'compose.link.yml'));
+    const link = await w.run(['recipe', 'upgrade', 'dead']);
+    assert.equal(link.code, 1, link.stderr);
+    assert.match(link.stderr, /compose\.link\.yml in recipe dead is a symbolic link/);
   });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { warn } from '../../domain/events/types.js';
@@ -14,6 +14,8 @@ import {
 import { errorMessage, isUserError, UserError } from '../../errors.js';
 import type { RegistryClient } from '../../infra/registry/client.js';
 import { writeFileAtomic } from '../../infra/store/atomic.js';
+import { readFailure } from '../../infra/store/read.js';
+import { readBoundedBytes } from '../../infra/store/read-file.js';
 import type { PromptChoice } from '../deps.js';
 import type { RecipeDeps } from './deps.js';
 import { localRecipeDir } from './local.js';
@@ -79,7 +81,22 @@ export async function recipeUpgrade(
   const texts = new Map<string, Buffer>();
   const uses: { file: string; service: string; ref: string }[] = [];
   for (const file of files) {
-    const bytes = await readFile(join(dir, file));
+    const path = join(dir, file);
+    if ((await lstat(path)).isSymbolicLink())
+      throw new UserError(
+        `${file} in recipe ${opts.name} is a symbolic link; upgrade only rewrites files in the recipe`,
+        {
+          where: path,
+          hint: 'Replace the link by the file itself (or upgrade the file it points to by hand).',
+          code: 'recipe_compose_symlink',
+        },
+      );
+    let bytes: Buffer;
+    try {
+      bytes = await readBoundedBytes(path);
+    } catch (err) {
+      throw isUserError(err) ? err : readFailure(path, err, 'The compose file');
+    }
     texts.set(file, bytes);
     for (const [service, ref] of imagesOf(bytes.toString('utf8'), join(dir, file)))
       uses.push({ file, service, ref });
