@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { snapshotTree } from '../helpers/cli.js';
 import { loadLab } from '../helpers/lab.js';
+import { startTty } from '../helpers/tty.js';
 import { annotatedTag, commit, git, makeWorld, type RecipeWorld } from './recipe-helpers.js';
 
 // A recipe whose compose files use the lab registry's images in several tag styles; the
@@ -119,6 +120,27 @@ describe('abra recipe upgrade', () => {
     assert.equal(diff, '1\t1\tcompose.db.yml\n3\t3\tcompose.yml');
     const again = await w.run(['recipe', 'upgrade', 'web', '--minor']);
     assert.match(again.stdout, /Nothing to upgrade in web \(minor steps allowed\)/);
+  });
+
+  it('on a terminal, asks per image; the answer is what is written', async () => {
+    const work = join(w.remotes, 'asked');
+    git(w.remotes, 'init', '--quiet', '--initial-branch=main', 'asked');
+    commit(work, 'first', { 'compose.yml': `services:\n  app:\n    image: ${R}/abra-lab/busybox:1.36.0\n` });
+    assert.equal((await w.run(['recipe', 'fetch', work])).code, 0);
+    const t = startTty(['recipe', 'upgrade', 'asked'], { env: w.env, columns: 120, rows: 30 });
+    try {
+      await t.waitFor(/Upgrade .*busybox:1\.36\.0 to/);
+      await t.waitFor(/1\.37\.0/);
+      t.keys('Down'); // newest first: 1.37.0, then 1.36.1
+      t.keys('Enter');
+      assert.equal(await t.exited(), 0, t.screen());
+    } finally {
+      t.close();
+    }
+    assert.equal(
+      readFileSync(join(w.abraDir, 'recipes', 'asked', 'compose.yml'), 'utf8'),
+      `services:\n  app:\n    image: ${R}/abra-lab/busybox:1.36.1\n`,
+    );
   });
 
   it('bad input: unknown recipe, two level flags, a registry that does not answer; nothing changes', async () => {
