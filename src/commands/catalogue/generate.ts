@@ -48,7 +48,7 @@ export function define(cmd: Command): void {
             res.recipes.map((r) => [r.name, String(r.versions), r.latest ?? '-', r.state]),
           ),
         );
-        const verb = res.dryRun ? 'would write' : res.changed ? 'wrote' : 'unchanged:';
+        const verb = !res.changed ? 'unchanged:' : res.dryRun ? 'would write' : 'wrote';
         deps.io.out(`${verb} ${res.file} (${res.total} recipe${res.total === 1 ? '' : 's'})`);
         if (res.published && 'commit' in res.published)
           deps.io.out(`published ${res.published.commit.slice(0, 8)} to ${res.published.remote}`);
