@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLab } from '../test/helpers/lab.js';
+import { labRegistry } from '../test/helpers/lab.js';
 import { type BenchRow, median, nowMs } from './lib.js';
 
 const BIN = new URL('../bin/abra.js', import.meta.url).pathname;
@@ -17,7 +17,7 @@ const RUNS = 3;
  * incremental after one recipe got a new tag. The cold run is the reference of the other two.
  */
 export async function benchCatalogue(): Promise<BenchRow[]> {
-  const lab = loadLab();
+  const registry = labRegistry();
   const root = mkdtempSync(join(tmpdir(), 'abra-bench-catalogue-'));
   const abraDir = join(root, 'abra');
   const env = { PATH: process.env.PATH, HOME: root, ABRA_DIR: abraDir, GIT_CONFIG_NOSYSTEM: '1' };
@@ -33,7 +33,7 @@ export async function benchCatalogue(): Promise<BenchRow[]> {
       for (let v = 0; v < VERSIONS; v++) {
         writeFileSync(
           join(dir, 'compose.yml'),
-          `version: "3.8"\nservices:\n  app:\n    image: ${lab.registry}/abra-lab/nginx:${nginx[(r + v) % 5]}\n  db:\n    image: ${lab.registry}/abra-lab/postgres:${postgres[v]}\n`,
+          `version: "3.8"\nservices:\n  app:\n    image: ${registry}/abra-lab/nginx:${nginx[(r + v) % 5]}\n  db:\n    image: ${registry}/abra-lab/postgres:${postgres[v]}\n`,
         );
         writeFileSync(
           join(dir, 'README.md'),

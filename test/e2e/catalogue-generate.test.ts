@@ -7,14 +7,13 @@ import { Ajv } from 'ajv';
 import type { CatalogueEntryJson } from '../../src/domain/catalogue/entry.js';
 import { CATALOGUE_SCHEMA } from '../../src/domain/catalogue/schema.js';
 import { snapshotTree } from '../helpers/cli.js';
-import { loadLab } from '../helpers/lab.js';
+import { labRegistry } from '../helpers/lab.js';
 import { annotatedTag, commit, compose, git, makeWorld, type RecipeWorld } from './recipe-helpers.js';
 
 // Three recipes in local git "remotes", images in the lab registry; the catalogue repository is
 // a bare repo. The oracles: the documented format (a JSON schema), the registry's own manifests
 // (digests), git (what was pushed), and `recipe ls`/`recipe versions` reading it back.
-const lab = loadLab();
-const REG = lab.registry;
+const REG = labRegistry();
 let w: RecipeWorld;
 let catalogueBare = '';
 

@@ -5,14 +5,13 @@ import { readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { snapshotTree } from '../helpers/cli.js';
-import { loadLab } from '../helpers/lab.js';
+import { labRegistry } from '../helpers/lab.js';
 import { startTty } from '../helpers/tty.js';
 import { annotatedTag, commit, git, makeWorld, type RecipeWorld } from './recipe-helpers.js';
 
 // A recipe whose compose files use the lab registry's images in several tag styles; the
 // oracles are the registry's own tag lists and manifests, and the exact bytes of the files.
-const lab = loadLab();
-const R = lab.registry;
+const R = labRegistry();
 let w: RecipeWorld;
 let dir = '';
 

@@ -4,12 +4,12 @@ import { describe, it } from 'node:test';
 import { registryRepo } from '../../src/domain/registry/reference.js';
 import { UserError } from '../../src/errors.js';
 import { RegistryClient } from '../../src/infra/registry/client.js';
-import { loadLab } from '../helpers/lab.js';
+import { labRegistry } from '../helpers/lab.js';
 
 // The lab's registry (Debian docker-registry 2.8, test/lab/registry.sh) is the oracle: its
 // tag list and its manifests as a plain GET returns them.
-const lab = loadLab();
-const nginx = registryRepo(`${lab.registry}/abra-lab/nginx`);
+const REG = labRegistry();
+const nginx = registryRepo(`${REG}/abra-lab/nginx`);
 
 describe('registry client against the lab registry', () => {
   it('lists every tag across pages of 2 and of 1000 alike', async () => {
@@ -18,7 +18,7 @@ describe('registry client against the lab registry', () => {
     const whole = await new RegistryClient().tags(nginx);
     assert.deepEqual([...paged].sort(), [...whole].sort());
     for (const t of ['1', '1.25.3', '1.26.0-alpine', 'latest']) assert.ok(whole.includes(t), t);
-    const plain = (await (await fetch(`http://${lab.registry}/v2/abra-lab/nginx/tags/list`)).json()) as {
+    const plain = (await (await fetch(`http://${REG}/v2/abra-lab/nginx/tags/list`)).json()) as {
       tags: string[];
     };
     assert.deepEqual([...whole].sort(), [...plain.tags].sort());
@@ -31,7 +31,7 @@ describe('registry client against the lab registry', () => {
     const d2 = await client.digest(nginx, '1.25.4');
     assert.match(d1, /^sha256:[a-f0-9]{64}$/);
     assert.notEqual(d1, d2);
-    const res = await fetch(`http://${lab.registry}/v2/abra-lab/nginx/manifests/1.25.3`, {
+    const res = await fetch(`http://${REG}/v2/abra-lab/nginx/manifests/1.25.3`, {
       headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
     });
     const body = Buffer.from(await res.arrayBuffer());
@@ -41,7 +41,7 @@ describe('registry client against the lab registry', () => {
 
   it('unknown repository and tag: registry_not_found', async () => {
     const client = new RegistryClient();
-    const none = registryRepo(`${lab.registry}/abra-lab/nope`);
+    const none = registryRepo(`${REG}/abra-lab/nope`);
     assert.ok(none && nginx);
     for (const p of [client.tags(none), client.digest(nginx, '0.0.0-none')])
       await assert.rejects(p, (e: unknown) => e instanceof UserError && e.code === 'registry_not_found');

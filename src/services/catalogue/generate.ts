@@ -9,6 +9,7 @@ import { errorMessage, isUserError, UserError } from '../../errors.js';
 import { writeFileAtomic } from '../../infra/store/atomic.js';
 import type { CachedRecipe } from '../../infra/store/catalogue-cache.js';
 import { readIfExists } from '../../infra/store/read.js';
+import { validateRecipeName } from '../../infra/store/recipes.js';
 import { recipeFetch } from '../recipe/fetch.js';
 import { mapLimited } from '../recipe/limit.js';
 import { localRecipeDir } from '../recipe/local.js';
@@ -56,6 +57,8 @@ export async function catalogueGenerate(
   deps: CatalogueDeps,
 ): Promise<CatalogueGenerateResult> {
   const all = opts.recipes.length === 0;
+  // Names only: a path or URL here would be fetched from before it is refused.
+  for (const n of opts.recipes) validateRecipeName(n);
   const names = all ? await deps.recipes.list() : [...new Set(opts.recipes)];
   if (names.length === 0)
     throw new UserError('There are no recipes to put in the catalogue', {
