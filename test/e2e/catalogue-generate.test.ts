@@ -263,5 +263,19 @@ describe('abra catalogue generate', () => {
     assert.deepEqual(snapshotTree(w.abraDir), snap);
     const skip = await w.run(['catalogue', 'generate', 'dead', '--no-digests', '-m']);
     assert.equal(skip.code, 0, skip.stderr);
+
+    // --publish without a git clone to publish from, and sync over a directory that is not one
+    const other = { ...w.env, ABRA_DIR: join(w.root, 'other-abra') };
+    mkdirSync(join(w.root, 'other-abra', 'catalogue'), { recursive: true });
+    const { abra } = await import('../helpers/cli.js');
+    const publish = await abra(['catalogue', 'generate', 'web', '--publish'], other);
+    assert.equal(publish.code, 1);
+    assert.match(publish.stderr, /is not a git clone, so --publish has nowhere to push/);
+    const sync = await abra(['catalogue', 'sync'], other);
+    assert.equal(sync.code, 1);
+    assert.match(sync.stderr, /exists but is not a git clone of a catalogue/);
+    const offline = await w.run(['catalogue', 'sync', '--offline']);
+    assert.equal(offline.code, 1);
+    assert.match(offline.stderr, /--offline/);
   });
 });
