@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark under bench/, one table. Figures, never assertions.
 import { benchApiLatency } from './api-latency.js';
 import { benchBackup } from './backup.js';
+import { benchCatalogue } from './catalogue.js';
 import { benchCliStartup } from './cli-startup.js';
 import { benchComposeLoad } from './compose-load.js';
 import { benchDeploy } from './deploy.js';
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['backup', benchBackup],
   ['web', benchWeb],
   ['multinode', benchMultinode],
+  ['catalogue', benchCatalogue],
 ];
 
 const only = process.argv.slice(2);

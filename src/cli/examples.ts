@@ -46,6 +46,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   ],
   'recipe sync': ['abra recipe sync wordpress', 'abra recipe sync wordpress --patch --dry-run'],
   'recipe lint': ['abra recipe lint wordpress', 'abra recipe lint wordpress --machine'],
+  'recipe upgrade': [
+    'abra recipe upgrade wordpress                # newest tag of each image, in its style',
+    'abra recipe upgrade wordpress --patch --dry-run',
+    'abra recipe upgrade wordpress --machine      # candidates as JSON, nothing written',
+  ],
   'recipe compose': [
     'abra recipe compose wordpress',
     'abra recipe compose wordpress --env ~/.abra/servers/default/blog.example.com.env',
@@ -55,6 +60,16 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra recipe test wordpress -s default --env COMPOSE_FILE=compose.yml:compose.host.yml   # no IPVS',
     'abra recipe test wordpress -s default --chaos --keep   # the working tree; leave the app to debug',
     'abra recipe test wordpress -s default --machine > result.json',
+  ],
+  'catalogue generate': [
+    'abra catalogue generate                      # every fetched recipe; unchanged ones from the cache',
+    'abra catalogue generate wordpress traefik    # only these entries are rebuilt',
+    'abra catalogue generate --publish            # then commit and push the catalogue clone',
+    'abra catalogue generate --no-digests --dry-run -m',
+  ],
+  'catalogue sync': [
+    'abra catalogue sync',
+    'abra catalogue sync --url https://git.example.org/me/recipes-catalogue-json.git',
   ],
   'app new': [
     'abra app new wordpress -s default -D blog.example.com',

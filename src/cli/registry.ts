@@ -169,6 +169,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/recipe/sync.js'),
       },
       {
+        name: 'upgrade',
+        aliases: ['u'],
+        summary: "Find newer tags of a recipe's images and rewrite its compose files",
+        load: () => import('../commands/recipe/upgrade.js'),
+      },
+      {
         name: 'lint',
         aliases: ['l'],
         summary: 'Check a recipe against the Co-op Cloud rules (exit 1 on errors)',
@@ -186,6 +192,25 @@ export const registry: NounSpec[] = [
         summary:
           'Test a recipe end to end on a server with a throw-away app (deploy, backup, upgrade, remove)',
         load: () => import('../commands/recipe/test.js'),
+      },
+    ],
+  },
+  {
+    name: 'catalogue',
+    aliases: ['c'],
+    summary: 'Build and sync the recipe catalogue (recipes.json)',
+    verbs: [
+      {
+        name: 'generate',
+        aliases: ['g'],
+        summary: "Build recipes.json from the recipes' tags, READMEs and registry digests",
+        load: () => import('../commands/catalogue/generate.js'),
+      },
+      {
+        name: 'sync',
+        aliases: ['s'],
+        summary: 'Clone or update the catalogue in $ABRA_DIR/catalogue',
+        load: () => import('../commands/catalogue/sync.js'),
       },
     ],
   },

@@ -26,6 +26,12 @@ export interface Lab {
   userNoPerm: string;
   userNoDocker: string;
   images: { busybox: string; nginx: string; postgres: string; restic: string; socat: string };
+  /**
+   * host:port of the local registry (plain HTTP, no auth) holding abra-lab/* under several tags;
+   * undefined when lab.env was written by a setup.sh without step 7b (tests that need it call
+   * labRegistry, which says how to fix that).
+   */
+  registry: string | undefined;
 }
 
 export function loadLab(): Lab {
@@ -63,7 +69,17 @@ export function loadLab(): Lab {
       restic: need('ABRA_LAB_IMAGE_RESTIC'),
       socat: need('ABRA_LAB_IMAGE_SOCAT'),
     },
+    registry: v.ABRA_LAB_REGISTRY || undefined,
   };
+}
+
+/** The lab registry's host:port, or a clear failure when the lab was set up without it. */
+export function labRegistry(lab: Lab = loadLab()): string {
+  if (lab.registry === undefined)
+    throw new Error(
+      `${LAB_ENV_FILE} lacks ABRA_LAB_REGISTRY: run \`bash test/lab/setup.sh\` (step 7b starts the registry)`,
+    );
+  return lab.registry;
 }
 
 /**

@@ -238,7 +238,14 @@ const envCases: HostileCase[] = recipeValues.flatMap((line) =>
 );
 
 const recipeCases: HostileCase[] = [
-  ...(['new', 'reset', 'diff', 'lint', 'versions'] as const).flatMap((cmd) =>
+  ...['..', '../victim', '/tmp/x', '.', 'https://example.org/x.git'].map(
+    (name): HostileCase => ({
+      name: `catalogue generate ${name}`,
+      args: ['catalogue', 'generate', name],
+      error: /not a valid recipe name/,
+    }),
+  ),
+  ...(['new', 'reset', 'diff', 'lint', 'versions', 'upgrade'] as const).flatMap((cmd) =>
     ['..', '../victim', '/tmp/x', '.'].map(
       (name): HostileCase => ({
         name: `recipe ${cmd} ${name}`,

@@ -6,10 +6,10 @@
 # under a second (+ one `docker image inspect` for the images). See test/lab/README.md.
 #
 #   1. apt packages: docker.io openssh-server openssh-client busybox-static debootstrap git restic tmux
-#      chromium bash-completion zsh fish (tmux: test/helpers/tty.ts drives the prompts through a
-#      real pseudo-terminal; chromium: the dashboard e2e drives it with playwright-core; no browser
-#      is downloaded; bash-completion, zsh, fish: test/e2e/completion loads `abra autocomplete`'s
-#      scripts into each shell)
+#      chromium bash-completion zsh fish docker-registry curl (tmux: test/helpers/tty.ts drives the
+#      prompts through a real pseudo-terminal; chromium: the dashboard e2e drives it with
+#      playwright-core; no browser is downloaded; bash-completion, zsh, fish: test/e2e/completion
+#      loads `abra autocomplete`'s scripts into each shell; docker-registry: the lab registry)
 #   2. main dockerd on /var/run/docker.sock, swarm init (advertise 127.0.0.1), overlay net `proxy`
 #   3. a second dockerd that is NOT in swarm mode, on /run/abra-lab/noswarm.sock
 #   4. sshd on 127.0.0.1:$ABRA_LAB_SSH_PORT (2222) + test users, all state in /var/lib/abra-lab/ssh
@@ -17,12 +17,15 @@
 #      where /var/run/docker.sock is the non-swarm daemon
 #   6. client files (known_hosts, ssh_config, bin/ssh wrapper) and self-tests
 #   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1}  (images/build-all.sh)
+#   7b. a local registry (docker-registry) on 127.0.0.1:$ABRA_LAB_REGISTRY_PORT (5015) holding the
+#      lab images under several tags each (registry.sh)
 #   8. /var/lib/abra-lab/lab.env for the tests
 #
 # Environment:
 #   ABRA_LAB_SSH_PORT=2222          port of the main sshd
 #   ABRA_LAB_SSH_NOSWARM_PORT=2223  port of the non-swarm sshd; set it empty to skip step 5
-#   ABRA_LAB_SKIP_IMAGES=1          skip step 7
+#   ABRA_LAB_REGISTRY_PORT=5015     port of the local registry (loopback only)
+#   ABRA_LAB_SKIP_IMAGES=1          skip steps 7 and 7b
 #   ABRA_LAB_VERIFY=1               run the full SSH/daemon verification even when nothing changed
 #   ABRA_LAB_DOCKERD_TIMEOUT=60     seconds to wait for a dockerd to answer
 #   ABRA_LAB_NO_INSTALL=1           never run apt-get (fail instead)
@@ -86,7 +89,7 @@ flock -w 900 9 || die "another setup.sh holds $LAB/setup.lock"
 step engine
 ping_sock "$MAIN_SOCK" || VERIFY=1
 ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
-  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium bash-completion zsh fish 9>&- \
+  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium bash-completion zsh fish docker-registry curl 9>&- \
   || die "scripts/engine-up.sh failed"
 
 # ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------
@@ -396,6 +399,15 @@ else
   ABRA_LAB_LOG_DIR=$LOGS bash "$HERE/images/build-all.sh" 9>&- || die "image build failed (logs $LOGS/image-*.log)"
 fi
 
+# ---- 7b. local registry ---------------------------------------------------------------------------
+step registry
+REGISTRY_PORT=${ABRA_LAB_REGISTRY_PORT:-5015}
+if [ "${ABRA_LAB_SKIP_IMAGES:-0}" = 1 ]; then
+  log "skipped (ABRA_LAB_SKIP_IMAGES=1)"
+else
+  ABRA_LAB_DIR=$LAB ABRA_LAB_REGISTRY_PORT=$REGISTRY_PORT bash "$HERE/registry.sh" 9>&- || die "local registry failed"
+fi
+
 # ---- 8. lab.env -----------------------------------------------------------------------------------
 step lab.env
 env_text="ABRA_LAB_DIR=$LAB
@@ -414,7 +426,8 @@ ABRA_LAB_IMAGE_BUSYBOX=$IMG_BUSYBOX
 ABRA_LAB_IMAGE_NGINX=$IMG_NGINX
 ABRA_LAB_IMAGE_POSTGRES=$IMG_POSTGRES
 ABRA_LAB_IMAGE_RESTIC=$IMG_RESTIC
-ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT"
+ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT
+ABRA_LAB_REGISTRY=127.0.0.1:$REGISTRY_PORT"
 if write_if_changed "$LAB/lab.env" 644 "$env_text"; then log "written $LAB/lab.env"; else log "unchanged $LAB/lab.env"; fi
 
 STEP=total STEP_T=$T0

@@ -18,8 +18,8 @@ const IDENTIFIER = /^[a-f0-9]{64}$/;
 const DEFAULT_DOMAIN = 'docker.io';
 const OFFICIAL = 'library/';
 
-/** distribution/reference splitDockerDomain. */
-function splitDomain(name: string): [string, string] {
+/** distribution/reference splitDockerDomain: `nginx` -> [docker.io, library/nginx]. */
+export function splitDomain(name: string): [string, string] {
   const i = name.indexOf('/');
   const first = i < 0 ? '' : name.slice(0, i);
   let domain: string;

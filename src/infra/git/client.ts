@@ -195,6 +195,48 @@ export class GitClient {
     return (await this.resolveCommit(dir, 'HEAD')) ?? '';
   }
 
+  /**
+   * The branch the remote's HEAD names (`origin/HEAD` -> `main`), else the checked-out branch,
+   * else undefined (detached, or no commits).
+   */
+  async defaultBranch(dir: string, remote = 'origin'): Promise<string | undefined> {
+    for (const args of [
+      ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`],
+      ['symbolic-ref', '--quiet', '--short', 'HEAD'],
+    ]) {
+      try {
+        const ref = (await this.run(args, dir)).stdout.trim();
+        if (ref) return ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
+      } catch (err) {
+        if (!isGitError(err)) throw err;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Every branch, remote-tracking ref and tag with the object it names, as one text: a change
+   * to any of them changes the text (a cheap fingerprint of a repository's published state).
+   */
+  async refsFingerprint(dir: string): Promise<string> {
+    const { stdout } = await this.run(
+      [
+        'for-each-ref',
+        '--format=%(refname) %(objectname) %(symref)',
+        'refs/heads',
+        'refs/remotes',
+        'refs/tags',
+      ],
+      dir,
+    );
+    return stdout;
+  }
+
+  /** Fast-forward the checked-out branch to its upstream; refuses to merge diverged history. */
+  async pullFastForward(dir: string): Promise<void> {
+    await this.run(['pull', '--quiet', '--ff-only', '--no-rebase'], dir);
+  }
+
   /** The branch HEAD is on, or undefined when HEAD is detached. */
   async currentBranch(dir: string): Promise<string | undefined> {
     try {
