@@ -47,6 +47,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/add.js'),
       },
       {
+        name: 'bootstrap',
+        aliases: [],
+        summary: 'Make a Debian/Ubuntu host ready: Docker, swarm init, the proxy network',
+        load: () => import('../commands/server/bootstrap.js'),
+      },
+      {
         name: 'ls',
         aliases: ['list'],
         summary: 'List servers with their Docker and Swarm status',

@@ -30,6 +30,17 @@ export type MoveStep =
   | 'source-cleaned'
   | 'target-cleaned';
 
+/** The steps of `server bootstrap`, in order (see domain/bootstrap/plan.ts). */
+export type BootstrapStepName =
+  | 'os'
+  | 'privileges'
+  | 'ports'
+  | 'docker-install'
+  | 'docker-start'
+  | 'docker-group'
+  | 'swarm'
+  | 'proxy-network';
+
 export type OperationResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
 
 export interface PlanSummaryService {
@@ -75,6 +86,16 @@ export type OperationEvent =
       server: string;
       detail: string;
       bytes?: number;
+    }
+  | {
+      type: 'bootstrap';
+      server: string;
+      step: BootstrapStepName;
+      /** checked: a precondition holds; already: nothing to change; changed: done now. */
+      result: 'checked' | 'already' | 'changed';
+      detail: string;
+      /** How long the step took on the server (0 for what the probe answered). */
+      ms: number;
     }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
