@@ -173,7 +173,7 @@ export function describeEvent(
     case 'move':
       return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
     case 'bootstrap':
-      return `  ${e.step.padEnd(14)} ${e.result === 'changed' ? 'changed' : e.result === 'already' ? 'already ' : 'ok      '} ${e.detail}`;
+      return `  ${e.step.padEnd(14)} ${e.result === 'changed' ? 'changed ' : e.result === 'already' ? 'already ' : 'ok      '} ${e.detail}`;
     case 'status':
       return undefined;
     case 'operation.started':

@@ -104,7 +104,7 @@ export async function serverBootstrap(
       },
     );
   }
-  const hostPlan = accept(server, planHost(facts, opts, { server }));
+  const hostPlan = accept(server, planHost(facts, opts, { server }), steps);
   const sudo = rootPrefix(facts);
   let dockerVersion = facts.dockerVersion;
 
@@ -131,11 +131,10 @@ export async function serverBootstrap(
 
   const engine = deps.engine(server);
   if (!facts.dockerRunning) dockerVersion = await waitForDaemon(server, engine, deps);
-  const [info, networks, services] = await Promise.all([
-    engine.info(),
-    engine.listNetworks({ name: [PROXY_NETWORK] }),
-    engine.services(),
-  ]);
+  const [info, networks] = await Promise.all([engine.info(), engine.listNetworks({ name: [PROXY_NETWORK] })]);
+  // Only a manager can list services; a node outside a swarm has none.
+  const managing = info.Swarm.LocalNodeState === 'active' && info.Swarm.ControlAvailable;
+  const services = managing ? await engine.services() : [];
   dockerVersion ??= info.ServerVersion;
   const proxy = networks.find((n) => n.Name === PROXY_NETWORK);
   const swarmFacts: SwarmFacts = {
@@ -146,7 +145,7 @@ export async function serverBootstrap(
     servicePorts: publishedPorts(services),
     dockerListeners: dockerListeners(facts.listeners),
   };
-  const swarmPlan = accept(server, planSwarm(swarmFacts, facts, opts, { server }));
+  const swarmPlan = accept(server, planSwarm(swarmFacts, facts, opts, { server }), steps);
   let advertiseAddr = swarmFacts.nodeAddr;
   for (const p of swarmPlan) {
     if (p.action !== 'do') {
@@ -182,16 +181,16 @@ export async function serverBootstrap(
   };
 }
 
-function accept(server: string, planned: Planned): PlannedStep[] {
+function accept(server: string, planned: Planned, done: readonly BootstrapStepReport[]): PlannedStep[] {
   if (planned.ok) return planned.steps;
-  throw refusalError(server, planned.refusal);
+  throw refusalError(server, planned.refusal, done);
 }
 
-function refusalError(server: string, r: Refusal): RemoteError {
-  return new RemoteError(server, `${r.message}; nothing was changed by this step`, {
-    hint: r.hint,
-    code: r.code,
-  });
+/** A refusal says what, if anything, earlier steps of this run already changed. */
+function refusalError(server: string, r: Refusal, done: readonly BootstrapStepReport[]): RemoteError {
+  const changed = done.filter((s) => s.result === 'changed').map((s) => s.step);
+  const note = changed.length > 0 ? `; done before stopping: ${changed.join(', ')}` : '; nothing was changed';
+  return new RemoteError(server, `${r.message}${note}`, { hint: r.hint, code: r.code });
 }
 
 async function installDocker(server: string, shell: RemoteShell, sudo: string): Promise<string> {
