@@ -13,6 +13,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra server bootstrap swarm.example.com --force        # although something else serves port 80/443',
   ],
   'server ls': ['abra server ls', 'abra server ls --machine'],
+  'server status': [
+    'abra server status swarm.example.com',
+    'abra server status                       # every server at once, one connection each',
+    'abra server status --machine',
+  ],
   'server nodes': ['abra server nodes swarm.example.com'],
   'server rm': ['abra server rm swarm.example.com', 'abra -n server rm swarm.example.com   # no question'],
   'server backup-config': [

@@ -59,6 +59,12 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/ls.js'),
       },
       {
+        name: 'status',
+        aliases: [],
+        summary: 'Versions, nodes, memory, disk, the proxy and app health of one or every server',
+        load: () => import('../commands/server/status.js'),
+      },
+      {
         name: 'nodes',
         aliases: [],
         summary: 'List the swarm nodes of a server: roles, availability, engine, tasks',

@@ -1,0 +1,113 @@
+// What `abra server status` says about one server, folded from five Engine API answers
+// (version, info, nodes, system df, stack services with task counts). Pure, golden-tested.
+
+import { type ServiceView, type StackSummary, summariseStacks } from './app-status.js';
+
+/** The recipe whose app is a Co-op Cloud server's proxy. */
+export const PROXY_RECIPE = 'traefik';
+
+export interface EngineAnswers {
+  version: { Version: string; ApiVersion: string; Os?: string; Arch?: string; KernelVersion?: string };
+  info: {
+    MemTotal: number;
+    NCPU: number;
+    OperatingSystem: string;
+    Swarm: { LocalNodeState: string; ControlAvailable: boolean; NodeAddr: string };
+  };
+  /** Absent off a manager (only managers list nodes and services). */
+  nodes?: {
+    Spec: { Role: string };
+    Status: { State: string };
+    Description: { Engine?: { EngineVersion?: string } };
+  }[];
+  df: {
+    LayersSize?: number;
+    Containers?: { SizeRw?: number }[] | null;
+    Volumes?: { UsageData?: { Size: number } | null }[] | null;
+    BuildCache?: { Size?: number }[] | null;
+  };
+  services?: readonly ServiceView[];
+}
+
+export type AppHealth = 'healthy' | 'degraded' | 'stopped';
+
+export interface AppRow {
+  stack: string;
+  recipe: string | undefined;
+  version: string | undefined;
+  services: number;
+  running: number;
+  desired: number;
+  health: AppHealth;
+}
+
+export interface ServerReport {
+  docker: { version: string; api: string; os: string; kernel: string | undefined };
+  swarm: {
+    state: string;
+    manager: boolean;
+    address: string | undefined;
+    nodes: number;
+    ready: number;
+    managers: number;
+    /** Engine versions across the swarm's nodes (more than one during an upgrade). */
+    engines: string[];
+  };
+  cpus: number;
+  memoryBytes: number;
+  disk: { imagesBytes: number; containersBytes: number; volumesBytes: number; buildCacheBytes: number };
+  /** The traefik app, when one is deployed. */
+  proxy: AppRow | undefined;
+  apps: AppRow[];
+}
+
+export function healthOf(s: Pick<StackSummary, 'running' | 'desired'>): AppHealth {
+  if (s.desired === 0) return 'stopped';
+  return s.running >= s.desired ? 'healthy' : 'degraded';
+}
+
+export function summariseServer(a: EngineAnswers): ServerReport {
+  const nodes = a.nodes ?? [];
+  const stacks = [...summariseStacks(a.services ?? []).values()].sort((x, y) =>
+    x.stack < y.stack ? -1 : x.stack > y.stack ? 1 : 0,
+  );
+  const apps: AppRow[] = stacks.map((s) => ({
+    stack: s.stack,
+    recipe: s.recipe,
+    version: s.version,
+    services: s.services,
+    running: s.running,
+    desired: s.desired,
+    health: healthOf(s),
+  }));
+  const sum = (xs: readonly (number | undefined)[]) =>
+    xs.reduce<number>((n, x) => n + Math.max(0, x ?? 0), 0);
+  return {
+    docker: {
+      version: a.version.Version,
+      api: a.version.ApiVersion,
+      os: a.info.OperatingSystem,
+      kernel: a.version.KernelVersion,
+    },
+    swarm: {
+      state: a.info.Swarm.LocalNodeState,
+      manager: a.info.Swarm.ControlAvailable,
+      address: a.info.Swarm.NodeAddr || undefined,
+      nodes: nodes.length,
+      ready: nodes.filter((n) => n.Status.State === 'ready').length,
+      managers: nodes.filter((n) => n.Spec.Role === 'manager').length,
+      engines: [...new Set(nodes.flatMap((n) => n.Description.Engine?.EngineVersion ?? []))].sort(),
+    },
+    cpus: a.info.NCPU,
+    memoryBytes: a.info.MemTotal,
+    disk: {
+      imagesBytes: Math.max(0, a.df.LayersSize ?? 0),
+      containersBytes: sum((a.df.Containers ?? []).map((c) => c.SizeRw)),
+      // -1 means the engine did not compute it.
+      volumesBytes: sum((a.df.Volumes ?? []).map((v) => v.UsageData?.Size)),
+      buildCacheBytes: sum((a.df.BuildCache ?? []).map((b) => b.Size)),
+    },
+    proxy: apps.find((x) => x.recipe === PROXY_RECIPE),
+    apps,
+  };
+}
