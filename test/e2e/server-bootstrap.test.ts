@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { abra, snapshotTree } from '../helpers/cli.js';
 import { type Fresh, startFresh, stopFresh } from '../helpers/fresh.js';
 import { loadLab, makeOperator, type Operator } from '../helpers/lab.js';
+import { startTty } from '../helpers/tty.js';
 
 // abra server bootstrap against a fresh host (test/lab/fresh.sh): its own netns and sshd,
 // Docker installed on the shared root filesystem but not running, and no Docker state at all.
@@ -132,6 +133,27 @@ describe('abra server bootstrap on a fresh namespaced host', () => {
     const local = await abra(['server', 'bootstrap', 'default'], op.env);
     assert.equal(local.code, 1);
     assert.match(local.stderr, /Bootstrap works over SSH/);
+  });
+});
+
+describe('abra server add on a bare host, at a terminal', () => {
+  it('offers bootstrap, runs it when told yes, then adds the server', async () => {
+    stopFresh();
+    fresh = startFresh(loadLab().hostKeyPub);
+    rmSync(join(op.abraDir, 'servers', 'fresh'), { recursive: true, force: true });
+    const t = startTty(['server', 'add', 'fresh'], { env: op.env });
+    try {
+      const question = await t.waitFor(/Bootstrap fresh now[\s\S]*\[y\/N\]/, 15_000);
+      assert.match(question, /The Docker daemon is not running on 192\.168\.79\.10/);
+      t.keys('y', 'Enter');
+      assert.equal(await t.exited(60_000), 0, t.screen());
+      const screen = t.screen();
+      assert.match(screen, /swarm +changed +swarm init --advertise-addr 192\.168\.79\.10/);
+      assert.match(screen, /Added server fresh .*Swarm active \(1 node\)/);
+    } finally {
+      t.close();
+    }
+    assert.equal(fresh.docker(['info', '--format', '{{.Swarm.LocalNodeState}}']), 'active');
   });
 });
 
