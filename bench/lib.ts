@@ -46,6 +46,27 @@ export function timeCommand(
   return median(times);
 }
 
+/**
+ * Median wall times of several commands run in turns (one run of each, `runs` times over), so a
+ * machine that gets busier during the measurement weighs on all of them alike: a floor measured
+ * before a load spike would otherwise make a difference to it meaningless, even negative.
+ */
+export function timeInterleaved(
+  commands: readonly { cmd: string; args: string[]; env?: NodeJS.ProcessEnv }[],
+  runs: number,
+): number[] {
+  const times = commands.map((): number[] => []);
+  for (const c of commands) spawnSync(c.cmd, c.args, { env: c.env ?? process.env, stdio: 'ignore' });
+  for (let i = 0; i < runs; i++)
+    commands.forEach((c, j) => {
+      const t = nowMs();
+      const r = spawnSync(c.cmd, c.args, { env: c.env ?? process.env, stdio: 'ignore' });
+      times[j]?.push(nowMs() - t);
+      if (r.status !== 0) throw new Error(`${c.cmd} ${c.args.join(' ')} exited ${r.status}`);
+    });
+  return times.map(median);
+}
+
 export function renderRows(rows: BenchRow[]): string {
   const head = ['figure', 'ours', 'reference', 'ratio'];
   const body = rows.map((r) => [

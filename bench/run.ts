@@ -8,6 +8,7 @@ import { benchDeploy } from './deploy.js';
 import { benchFleetStatus } from './fleet-status.js';
 import { type BenchRow, renderRows } from './lib.js';
 import { benchUpgrade } from './upgrade.js';
+import { benchWeb } from './web.js';
 
 const benches: [string, () => Promise<BenchRow[]>][] = [
   ['cli-startup', benchCliStartup],
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['upgrade', benchUpgrade],
   ['backup', benchBackup],
   ['bootstrap', benchBootstrap],
+  ['web', benchWeb],
 ];
 
 const only = process.argv.slice(2);

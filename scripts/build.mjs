@@ -37,8 +37,17 @@ execFileSync(
   ],
   { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname },
 );
+// The completion tree (every command's arguments and flags), generated from the real commands:
+// `abra __complete` reads this file on each Tab press instead of loading every command module.
+const COMPLETE_SPEC = 'complete-spec.json';
+execFileSync(
+  process.execPath,
+  ['--import', 'tsx', new URL('./complete-spec.ts', import.meta.url).pathname, `dist.next/${COMPLETE_SPEC}`],
+  { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname },
+);
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // complete.js: `abra __complete` (a Tab press), which bin/abra.js loads instead of cli.js.
+  entryPoints: { cli: 'src/cli/main.ts', complete: 'src/cli/complete/run.ts' },
   outdir: 'dist.next',
   bundle: true,
   splitting: true,
@@ -51,6 +60,7 @@ await build({
     __ABRA_VERSION__: JSON.stringify(pkg.version),
     __ABRA_COMMIT__: JSON.stringify(commit),
     __ABRA_COMPOSE_VALIDATORS__: JSON.stringify(VALIDATORS_DIR),
+    __ABRA_COMPLETE_SPEC__: JSON.stringify(COMPLETE_SPEC),
   },
   banner: {
     js: "import { createRequire as __abraCreateRequire } from 'node:module'; const require = __abraCreateRequire(import.meta.url);",

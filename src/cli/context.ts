@@ -18,6 +18,8 @@ export interface GlobalOptions {
   machine: boolean;
   /** False with --no-color or a non-empty NO_COLOR (https://no-color.org). */
   color: boolean;
+  /** The command's --show-secrets flag: --machine output may then hold secret values. */
+  showSecrets: boolean;
 }
 
 /** What a command module gets: the services' dependencies plus the terminal, which only it uses. */
@@ -32,6 +34,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     offline?: boolean;
     machine?: boolean;
     color?: boolean;
+    showSecrets?: boolean;
   }>();
   return {
     debug: o.debug === true,
@@ -39,6 +42,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     offline: o.offline === true,
     machine: o.machine === true,
     color: o.color !== false && !process.env.NO_COLOR,
+    showSecrets: o.showSecrets === true,
   };
 }
 
@@ -58,6 +62,9 @@ export async function withDeps<T>(
     write: (s) => process.stderr.write(s),
     debug: globals.debug,
     machine: globals.machine,
+    showSecrets: globals.showSecrets,
+    // Generated secret values go with the command's output, so `> file` keeps them off the screen.
+    reveal: (s) => process.stdout.write(s),
     elapsed: () => Date.now() - started,
     // A spinner only where a person watches; logs and pipes get the plain lines alone.
     live: process.stderr.isTTY

@@ -70,6 +70,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra app volume rm blog.example.com blog_example_com_db',
   ],
   'app check': ['abra app check blog.example.com'],
+  'app env': [
+    'abra app env blog.example.com',
+    'abra app env blog.example.com --machine',
+    'abra app env blog.example.com --chaos   # abra.sh and compose files of the recipe working tree',
+  ],
   'app compose': ['abra app compose blog.example.com', 'abra app compose blog.example.com --chaos'],
   'app deploy': [
     'abra app deploy blog.example.com',
@@ -136,6 +141,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'web user rm': ['abra web user rm bob'],
   'web user ls': ['abra web user ls', 'abra web user ls --machine'],
   version: ['abra version', 'abra -v', 'abra version --machine'],
+  autocomplete: [
+    'abra autocomplete bash > /etc/bash_completion.d/abra   # or in ~/.bashrc: source <(abra autocomplete bash)',
+    'abra autocomplete zsh > "${fpath[1]}/_abra"             # then start a new zsh',
+    'abra autocomplete fish > ~/.config/fish/completions/abra.fish',
+  ],
 };
 
 /** The Examples section as commander's after-help text. */

@@ -49,7 +49,8 @@ allowed, $VAR of earlier lines expands, # starts a comment).
   LETS_ENCRYPT_ENV=production the certificate resolver (empty: no ACME)
 
 At deploy time the recipe's abra.sh exports and STACK_NAME (the domain with . replaced by _)
-are added (\`abra app compose <app>\` shows the config they produce).
+are added: \`abra app env <app>\` lists the result with where each value comes from, and
+\`abra app compose <app>\` shows the config it produces.
 \`abra app check <app>\` lists the keys of .env.sample that the file lacks. Keep servers/ under
 version control if you like: it is the only state worth backing up on your machine.
 

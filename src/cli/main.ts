@@ -5,6 +5,14 @@ import { type GroupSpec, isGroup, type NounSpec, registry, type VerbSpec } from 
 import { addTopLevel, isVersionRequest, printVersion, wantsMachine } from './toplevel.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // Tab in a shell: answered from the completion tree and ~/.abra, loading nothing else. The
+  // words after it are taken raw (commander would consume the global flags among them).
+  const first = argv.findIndex((a, i) => i >= 2 && !a.startsWith('-'));
+  if (argv[first] === '__complete') {
+    const { runComplete } = await import('./complete/run.js');
+    process.stdout.write(await runComplete(argv.slice(first + 1)));
+    return;
+  }
   const debug = argv.includes('--debug') || argv.includes('-d');
   // The prompt library reads NO_COLOR itself: --no-color reaches it that way.
   if (argv.includes('--no-color')) process.env.NO_COLOR = '1';

@@ -237,6 +237,13 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/app/compose.js'),
       },
       {
+        name: 'env',
+        aliases: [],
+        summary:
+          "Print an app's effective env (env file, abra.sh exports, STACK_NAME) and its secrets' names",
+        load: () => import('../commands/app/env.js'),
+      },
+      {
         name: 'deploy',
         aliases: ['d'],
         summary: 'Deploy an app: plan, apply, watch it converge, roll back on failure',

@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { UserError } from '../errors.js';
+import { completionScripts, SHELLS, type Shell } from './complete/scripts.js';
 import { examplesText } from './examples.js';
 import { findTopic, helpTopics } from './help-topics.js';
 import type { VerbSpec } from './registry.js';
@@ -33,6 +34,29 @@ export function addTopLevel(program: Command, verbCommands: Map<VerbSpec, Comman
     .addHelpText('after', examplesText('version'))
     .exitOverride()
     .action((opts: { machine?: boolean }) => printVersion(opts.machine === true));
+
+  program
+    .command('autocomplete')
+    .description('Print the shell completion script for bash, zsh or fish (see the examples to install it)')
+    .addArgument(new Argument('<shell>', 'the shell the script is for').choices(SHELLS))
+    .addHelpText('after', examplesText('autocomplete'))
+    .exitOverride()
+    .action((shell: Shell) => {
+      process.stdout.write(completionScripts[shell]);
+    });
+  // What the completion scripts call on Tab. main() answers it before commander is built (and
+  // bin/abra.js before even that); registered so the command tree knows the name.
+  program
+    .command('__complete', { hidden: true })
+    .description('Print completion candidates for the words after `abra`')
+    .argument('[words...]')
+    .helpOption(false)
+    .allowUnknownOption()
+    .exitOverride()
+    .action(async (_words: string[], _opts: unknown, self: Command) => {
+      const { runComplete } = await import('./complete/run.js');
+      process.stdout.write(await runComplete(self.args));
+    });
 
   program.helpCommand(false);
   program

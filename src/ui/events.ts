@@ -1,6 +1,8 @@
 import { describeProgress } from '../domain/events/describe.js';
 import type { EventSink, OperationEvent, PlanSummary } from '../domain/events/types.js';
+import { revealSecrets } from '../domain/secret/sensitive.js';
 import { printable } from './sanitize.js';
+import { renderTable } from './table.js';
 
 // The one place events become terminal text. `--machine` runs get JSON lines instead (on
 // stderr, so stdout stays the command's single JSON result).
@@ -16,6 +18,16 @@ export interface EventRendererOptions {
    * work runs; without it only the plain lines are written.
    */
   live?: LiveOptions | undefined;
+  /**
+   * `--show-secrets`: `--machine` lines include generated secret values. A terminal shows them
+   * (once) either way; without it JSON leaves them out.
+   */
+  showSecrets?: boolean;
+  /**
+   * Where a terminal shows generated secret values: stdout, with the command's own output, so
+   * they can be piped; default `write`.
+   */
+  reveal?: (text: string) => void;
 }
 
 export interface LiveOptions {
@@ -33,13 +45,23 @@ export function eventRenderer(opts: EventRendererOptions): RenderingSink {
       if (e.type === 'status') return;
       if (e.type === 'debug' && !opts.debug) return;
       // `t`: ms since the process started, so a reader can tell where the time went.
-      opts.write(
-        `${JSON.stringify({ event: e.type, t: Math.round(performance.now()), ...withoutType(e) })}\n`,
-      );
+      const record = { event: e.type, t: Math.round(performance.now()), ...withoutType(e) };
+      // Secret values are SecretText, which JSON leaves out unless they are revealed here.
+      opts.write(`${JSON.stringify(opts.showSecrets ? revealSecrets(record) : record)}\n`);
     });
   }
   const line = opts.live ? statusLine(opts.write, opts.live) : undefined;
   const sink = (e: OperationEvent) => {
+    if (e.type === 'secrets.generated') {
+      const table = `${generatedTable(e)}\n`;
+      const reveal = opts.reveal ?? opts.write;
+      if (line) line.above(table, reveal);
+      else reveal(table);
+      const warning = `warning: ${generatedWarning(e)}\n`;
+      if (line) line.above(warning);
+      else opts.write(warning);
+      return;
+    }
     if (line) {
       const status = liveStatus(e);
       if (status !== 'keep') line.set(status);
@@ -115,9 +137,9 @@ function statusLine(write: (s: string) => void, live: LiveOptions) {
       // The process must not stay alive for a spinner.
       timer ??= setInterval(draw, 120).unref();
     },
-    above(out: string) {
+    above(out: string, to: (s: string) => void = write) {
       erase();
-      write(out);
+      to(out);
       draw();
     },
     close() {
@@ -140,6 +162,9 @@ export function describeEvent(
   opts: { debug: boolean; elapsed?: () => number },
 ): string | undefined {
   switch (e.type) {
+    case 'secrets.generated':
+      // Names only: the values are the terminal renderer's to show (see eventRenderer).
+      return `Generated ${e.secrets.length} secret(s) for ${e.app} on ${e.server}: ${e.secrets.map((s) => `${s.name} (${s.version})`).join(', ')}`;
     case 'info':
       return e.message;
     case 'warning':
@@ -182,6 +207,25 @@ export function describeEvent(
         ? `debug [${String(opts.elapsed?.() ?? 0).padStart(5)}ms] operation ${e.op} ${e.kind} ${e.type.split('.')[1]}`
         : undefined;
   }
+}
+
+type GeneratedEvent = Extract<OperationEvent, { type: 'secrets.generated' }>;
+
+/** The one place a generated value becomes text on a terminal. */
+function generatedTable(e: GeneratedEvent): string {
+  return renderTable(
+    ['secret', 'version', 'remote name', 'value'],
+    e.secrets.map((s) => [s.name, s.version, s.remoteName, s.value.reveal()]),
+  );
+}
+
+export function generatedWarning(e: GeneratedEvent): string {
+  const one = e.secrets.length === 1;
+  return one
+    ? `this value is shown once and stored nowhere by abra: only the swarm secret on ${e.server} holds it, ` +
+        'and the swarm cannot give it back. Save it in your password manager now.'
+    : `these values are shown once and stored nowhere by abra: only the swarm secrets on ${e.server} hold them, ` +
+        'and the swarm cannot give them back. Save them in your password manager now.';
 }
 
 function describePlan(kind: string, app: string, server: string, plan: PlanSummary): string {

@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import type { OperationEvent } from '../domain/events/types.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isUserError } from '../errors.js';
 import { recordAudit } from '../services/audit/record.js';
 import { asset } from './assets.js';
 import { dummyHash, verifyPassword } from './auth/password.js';
@@ -236,6 +236,18 @@ export function createWebApp(opts: WebAppOptions): { app: Hono<WebEnv>; kit: Web
       message: `web: ${c.req.method} ${c.req.path}: ${errorMessage(err)}`,
     });
     const user = c.var.user ? kit.pageUser(c) : undefined;
+    // A mistake in the request (an unknown app or server, bad input) is no fault of the server.
+    if (isUserError(err)) {
+      const missing = err.code === 'app_not_found' || err.code === 'server_unknown';
+      return c.html(
+        page(
+          missing ? 'Not found' : 'Not done',
+          notice('error', html`${err.message}. ${err.hint ?? ''}`),
+          user,
+        ),
+        missing ? 404 : 400,
+      );
+    }
     return c.html(page('Something went wrong', notice('error', errorMessage(err)), user), 500);
   });
   return { app, kit };

@@ -13,7 +13,7 @@ header nav{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;flex:1}header
 .brand{font-weight:bold;text-decoration:none}[aria-current=page]{font-weight:bold}
 main{padding:1rem;max-width:80rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #8884;vertical-align:top}
-.inline{display:inline}form.stack label{display:block;margin:.5rem 0 .2rem}input,select,button{font:inherit;padding:.3rem .5rem}
+.inline{display:inline}form.stack label{display:block;margin:.5rem 0 .2rem}input,select,button,textarea{font:inherit;padding:.3rem .5rem}textarea{width:100%;box-sizing:border-box;font-family:ui-monospace,monospace}
 button{cursor:pointer}:focus-visible{outline:3px solid #f90;outline-offset:2px}
 .error{color:var(--bad)}.ok{color:var(--ok)}.failed{color:var(--bad)}.info{color:var(--mut)}
 pre{white-space:pre-wrap;word-break:break-all;background:#8881;padding:.5rem;max-height:70vh;overflow:auto}

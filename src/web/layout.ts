@@ -13,7 +13,10 @@ const NAV: [string, string][] = [
   ['/ops', 'Operations'],
 ];
 
-/** The frame of every page: skip link, navigation, one <main>, our own assets only. */
+/**
+ * The frame of every page: skip link, navigation, one <main>, our own assets only. htmx swaps
+ * in 4xx/5xx pages too (it drops them by default), so a refused form shows why.
+ */
 export function page(title: string, body: HtmlValue, user?: PageUser, current = ''): string {
   const nav = user
     ? html`<nav aria-label="Main"><ul>${NAV.map(
@@ -25,6 +28,7 @@ export function page(title: string, body: HtmlValue, user?: PageUser, current = 
     : '';
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="htmx-config" content='{"responseHandling":[{"code":"204","swap":false},{"code":"[2345]..","swap":true}]}'>
 <title>${title} · abra</title>
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/htmx.min.js" defer></script>

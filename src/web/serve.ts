@@ -11,6 +11,7 @@ import { checkExposure, parseListen } from './listen.js';
 import { OpRegistry } from './ops.js';
 import { appRoutes } from './pages/apps.js';
 import { fleetRoutes } from './pages/fleet.js';
+import { settingsRoutes } from './pages/settings.js';
 
 export interface WebServeOptions {
   listen: string;
@@ -42,6 +43,7 @@ export async function startWeb(opts: WebServeOptions): Promise<RunningWeb> {
   const { app, kit } = createWebApp({ deps, users, ops, secure: tls });
   appRoutes(app, kit);
   fleetRoutes(app, kit);
+  settingsRoutes(app, kit);
   app.notFound((c) => c.text('Not found', 404));
   const serverOptions = tls
     ? { key: await readFile(opts.tlsKey as string), cert: await readFile(opts.tlsCert as string) }

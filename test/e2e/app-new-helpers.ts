@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { abra, type CliResult, snapshotWithoutAudit } from '../helpers/cli.js';
+import { loadLab } from '../helpers/lab.js';
 
 /**
  * A throwaway operator for the app commands: HOME, ABRA_DIR and TMPDIR under one root (so
@@ -226,4 +227,46 @@ export async function expectFailure(
   );
   assert.deepEqual(secretNames(world.id), secretsBefore, 'a failed command creates or removes no secret');
   return res;
+}
+
+/**
+ * Read secret values back the only way swarm allows: a one-off service that mounts them and
+ * prints them, separated by NUL bytes.
+ */
+export function readSecrets(world: Pick<AppWorld, 'id'>, names: string[]): string[] {
+  const lab = loadLab();
+  const service = `read-${world.id}-${randomBytes(2).toString('hex')}`;
+  const script = names.map((n) => `cat /run/secrets/${n}; printf '\\0'`).join('; ');
+  docker(
+    'service',
+    'create',
+    '--quiet',
+    '--detach',
+    '--name',
+    service,
+    '--no-resolve-image',
+    '--restart-condition',
+    'none',
+    ...names.flatMap((n) => ['--secret', n]),
+    lab.images.busybox,
+    'sh',
+    '-c',
+    `${script}; sleep 2`,
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const logs = docker('service', 'logs', '--raw', service);
+      const parts = logs.split('\0');
+      if (parts.length > names.length) return parts.slice(0, names.length);
+      if (Date.now() > deadline) throw new Error(`service ${service} printed no secrets: ${logs}`);
+      execSleep(500);
+    }
+  } finally {
+    docker('service', 'rm', service);
+  }
+}
+
+function execSleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

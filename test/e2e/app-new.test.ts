@@ -118,7 +118,7 @@ describe('abra app new', () => {
     );
   });
 
-  it('--secrets generates every generatable secret, labelled with the stack; values stay hidden without --pass', async () => {
+  it('--secrets generates every generatable secret, labelled with the stack, and shows the values once', async () => {
     const domain = world.domain('secrets');
     const stack = domain.replaceAll('.', '_');
     const res = await world.run(['app', 'new', RECIPE, '-s', 'default', '-D', domain, '-S']);
@@ -135,18 +135,18 @@ describe('abra app new', () => {
         `${name} carries the namespace label`,
       );
     assert.match(res.stderr, /ssl_cert is generate=false/);
-    assert.match(res.stdout, /values are not shown/);
-    assert.doesNotMatch(res.stdout, /VALUE/);
+    assert.match(res.stdout, /^SECRET\s+VERSION\s+REMOTE NAME\s+VALUE$/m);
+    assert.match(res.stderr, /shown once and stored nowhere by abra/);
   });
 
-  it('--secrets --pass prints each value once; passwords follow the modifiers, passphrases are six EFF words', async () => {
+  it('--secrets --pass (kept for compatibility) prints each value once; passwords follow the modifiers, passphrases are six EFF words', async () => {
     const domain = world.domain('pass');
     const res = await world.run(['app', 'new', RECIPE, '-s', 'default', '-D', domain, '-S', '-p']);
     assert.equal(res.code, 0, res.stderr);
     const rows = new Map(
       res.stdout
         .split('\n')
-        .map((l) => /^(\S+)\s+v1\s+(.+)$/.exec(l))
+        .map((l) => /^(\S+)\s+v1\s+\S+\s+(.+)$/.exec(l))
         .filter((m): m is RegExpExecArray => m !== null)
         .map((m) => [m[1], m[2]]),
     );

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadLab } from '../helpers/lab.js';
 import {
   type AppWorld,
   createSecretByHand,
@@ -11,6 +10,7 @@ import {
   makeAppWorld,
   makeRecipe,
   RECIPE,
+  readSecrets,
   secretLabels,
   secretNames,
 } from './app-new-helpers.js';
@@ -65,13 +65,17 @@ describe('abra app secret', () => {
     assert.match(table.stderr, /4 missing on default/);
   });
 
-  it('generate <name>: creates that one secret, labelled, value hidden', async () => {
+  it('generate <name>: creates that one secret, labelled, and shows its value once', async () => {
     const res = await world.run(['app', 'secret', 'generate', app, 'db_password']);
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(secretNames(stack), [`${stack}_db_password_v1`]);
     assert.equal(secretLabels(`${stack}_db_password_v1`)['com.docker.stack.namespace'], stack);
-    assert.match(res.stdout, /values are not shown/);
-    assert.doesNotMatch(res.stdout, /VALUE/);
+    assert.match(res.stdout, /^SECRET\s+VERSION\s+REMOTE NAME\s+VALUE$/m);
+    assert.match(
+      res.stdout,
+      new RegExp(`^db_password\\s+v1\\s+${stack}_db_password_v1\\s+(\\S+ ){5}\\S+$`, 'm'),
+    );
+    assert.match(res.stderr, /shown once and stored nowhere by abra/);
   });
 
   it('generate an existing secret: exit 1, which one, and how to rotate', async () => {
@@ -83,8 +87,8 @@ describe('abra app secret', () => {
     assert.match(res.stderr, /raise SECRET_DB_PASSWORD_VERSION to v2/);
   });
 
-  it('generate --all creates the missing ones, skips existing and generate=false, prints JSON with -m', async () => {
-    const res = await world.run(['app', 'secret', 'generate', app, '--all', '-m']);
+  it('generate --all creates the missing ones, skips existing and generate=false, prints JSON with -m --show-secrets', async () => {
+    const res = await world.run(['app', 'secret', 'generate', app, '--all', '-m', '--show-secrets']);
     assert.equal(res.code, 0, res.stderr);
     const out = JSON.parse(res.stdout) as {
       generated: { name: string; value: string; remoteName: string }[];
@@ -212,7 +216,7 @@ describe('abra app secret', () => {
     );
     const plain = await world.run(['app', 'secret', 'insert', app, 'ssl_cert', 'v3', 'hunter2 ']);
     assert.equal(plain.code, 0, plain.stderr);
-    const values = readSecrets([`${stack}_ssl_cert_v1`, `${stack}_ssl_cert_v3`]);
+    const values = readSecrets(world, [`${stack}_ssl_cert_v1`, `${stack}_ssl_cert_v3`]);
     assert.deepEqual(values, [pem, 'hunter2 ']);
   });
 
@@ -355,7 +359,7 @@ describe('abra app secret', () => {
     const line = text.split('\n').findIndex((l) => l.startsWith('SECRET_API_KEY_VERSION=')) + 1;
     assert.ok(line > 0);
     writeFileSync(file, text.replace(/^SECRET_API_KEY_VERSION=.*$/m, 'SECRET_API_KEY_VERSION=v1 # length=8'));
-    const res = await world.run(['app', 'secret', 'generate', weak, 'api_key', '-m']);
+    const res = await world.run(['app', 'secret', 'generate', weak, 'api_key', '-m', '--show-secrets']);
     assert.equal(res.code, 0, res.stderr);
     const out = JSON.parse(res.stdout) as { generated: { value: string }[]; warnings: string[] };
     assert.equal(out.generated[0]!.value.length, 8);
@@ -371,45 +375,3 @@ describe('abra app secret', () => {
     assert.doesNotMatch(strong.stderr, /is weak/);
   });
 });
-
-/**
- * Read secret values back the only way swarm allows: a one-off service that mounts them and
- * prints them, separated by NUL bytes.
- */
-function readSecrets(names: string[]): string[] {
-  const lab = loadLab();
-  const service = `read-${world.id}`;
-  const script = names.map((n) => `cat /run/secrets/${n}; printf '\\0'`).join('; ');
-  docker(
-    'service',
-    'create',
-    '--quiet',
-    '--detach',
-    '--name',
-    service,
-    '--no-resolve-image',
-    '--restart-condition',
-    'none',
-    ...names.flatMap((n) => ['--secret', n]),
-    lab.images.busybox,
-    'sh',
-    '-c',
-    `${script}; sleep 2`,
-  );
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const logs = docker('service', 'logs', '--raw', service);
-      const parts = logs.split('\0');
-      if (parts.length > names.length) return parts.slice(0, names.length);
-      if (Date.now() > deadline) throw new Error(`service ${service} printed no secrets: ${logs}`);
-      execSleep(500);
-    }
-  } finally {
-    docker('service', 'rm', service);
-  }
-}
-
-function execSleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}

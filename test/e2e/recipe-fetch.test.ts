@@ -147,7 +147,10 @@ describe('abra recipe fetch', () => {
       /Could not clone recipe "ghost" from file:\/\/.*ghost\.git/,
     );
     assert.equal(out.failed, 2);
-    assert.match(res.stderr, /Error: 2 of 5 recipes could not be fetched/);
+    // --machine: the error is a JSON object on stderr.
+    const err = JSON.parse(res.stderr) as { error: { code: string; message: string } };
+    assert.equal(err.error.code, 'recipe_fetch_failed');
+    assert.match(err.error.message, /^2 of 5 recipes could not be fetched/);
     assert.ok(!existsSync(join(w.abraDir, 'escape')));
     assert.ok(!existsSync(join(w.abraDir, 'recipes', 'ghost')));
     assert.deepEqual(

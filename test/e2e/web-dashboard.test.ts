@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -168,10 +168,46 @@ describe('abra web in a browser', () => {
     await page.waitForURL(`${base}/apps/${domain}`);
     const env = readFileSync(world.envPath(domain), 'utf8');
     assert.match(env, new RegExp(`TYPE=hello:${V1.replace('+', '\\+')}`));
-    // Host-mode ports: this lab has no ingress (an operator would use `abra app config`).
-    appendFileSync(
-      world.envPath(domain),
-      `COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`,
+  });
+
+  it('edits its env file in the config editor (checked before saving) and lists its secrets', async () => {
+    // Host-mode ports: this lab has no ingress. A file the recipe lacks is refused first.
+    await page.goto(`${base}/apps/${domain}`);
+    await page.getByRole('link', { name: 'Config' }).click();
+    await page.waitForURL(`${base}/apps/${domain}/config`);
+    const editor = page.getByLabel(/^Env file/);
+    const before = await editor.inputValue();
+    await editor.fill(`${before}COMPOSE_FILE=compose.yml:compose.nope.yml\n`);
+    await page.getByRole('button', { name: 'Save the env file' }).click();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /compose\.nope\.yml/);
+    assert.doesNotMatch(
+      readFileSync(world.envPath(domain), 'utf8'),
+      /^COMPOSE_FILE/m,
+      'refused edit not saved',
+    );
+    await page
+      .getByLabel(/^Env file/)
+      .fill(`${before}COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`);
+    await page.getByRole('button', { name: 'Save the env file' }).click();
+    await page.waitForURL(`${base}/apps/${domain}/config?saved=1`);
+    await shot(page, '03b-config');
+    const env = readFileSync(world.envPath(domain), 'utf8');
+    assert.ok(env.endsWith(`COMPOSE_FILE=compose.yml:compose.host.yml\nHOST_PORT=${hostPort}\nTIMEOUT=90\n`));
+    assert.ok(!env.includes('\r'), 'no CRLF from the browser');
+    assert.equal(statSync(world.envPath(domain)).mode & 0o777, 0o600);
+    await page.goto(`${base}/apps/${domain}/secrets`);
+    const secrets = (await page.locator('main').textContent()) ?? '';
+    assert.match(secrets, /api_key\s*v1.*present/s);
+    await shot(page, '03c-secrets');
+    // Rotation: a new version on the swarm, the env pointed at it (modifiers kept), no value shown.
+    const rotated = await runOp(page, () => page.getByRole('button', { name: 'Rotate api_key' }).click());
+    assert.equal(rotated.state, 'ok', rotated.lines.join('\n'));
+    assert.match(readFileSync(world.envPath(domain), 'utf8'), /^SECRET_API_KEY_VERSION=v2 # length=32$/m);
+    assert.ok(world.objects(domain).secrets.includes(`${stack}_api_key_v2`));
+    await page.goto(`${base}/apps/${domain}/secrets`);
+    assert.match(
+      (await page.locator('main').textContent()) ?? '',
+      /api_key\s*v2.*present.*Other versions.*_api_key_v1/s,
     );
   });
 
@@ -188,6 +224,12 @@ describe('abra web in a browser', () => {
     assert.match(await httpGet(hostPort), new RegExp(`hello from ${domain} \\(${V1.replace('+', '\\+')}\\)`));
     await page.goto(`${base}/apps/${domain}`);
     assert.match((await page.locator('main').textContent()) ?? '', /running/);
+    // Services and tasks refresh in place while the page is open.
+    const refresh = await page.waitForResponse((r) => r.url().endsWith(`/apps/${domain}/services`), {
+      timeout: 15_000,
+    });
+    assert.equal(refresh.status(), 200);
+    assert.match((await page.locator('#services').textContent()) ?? '', /running/);
     await shot(page, '05-app');
   });
 
@@ -242,18 +284,30 @@ describe('abra web in a browser', () => {
   it('shows the history under the web user, with the operations page surviving a reload', async () => {
     await page.goto(`${base}/apps/${domain}/history`);
     const text = (await page.locator('main').textContent()) ?? '';
-    for (const cmd of ['app deploy', 'app upgrade', 'app backup create', 'app restore'])
+    for (const cmd of [
+      'app config',
+      'web secret rotate',
+      'app deploy',
+      'app upgrade',
+      'app backup create',
+      'app restore',
+    ])
       assert.ok(text.includes(cmd), `${cmd} in the history`);
     assert.match(text, /ada \(web@/);
     await shot(page, '09-history');
     await page.goto(`${base}/ops`);
-    assert.equal(await page.locator('tbody tr').count(), 4, 'every operation is still listed');
+    assert.equal(await page.locator('tbody tr').count(), 5, 'every operation is still listed');
     await shot(page, '10-operations');
     await page.goto(`${base}/apps`);
     assert.match((await page.locator('main').textContent()) ?? '', new RegExp(domain.replaceAll('.', '\\.')));
     await shot(page, '11-apps');
     await page.goto(`${base}/servers`);
     await shot(page, '12-servers');
+    await page.getByRole('link', { name: 'default', exact: true }).click();
+    await page.waitForURL(`${base}/servers/default`);
+    const server = (await page.locator('main').textContent()) ?? '';
+    assert.match(server, /Nodes.*manager.*Disk.*Images.*Volumes.*Proxy.*Network proxy: present/s);
+    await shot(page, '12b-server');
   });
 
   it('refuses a viewer the deploy button and the POST, and audits the attempt', async () => {

@@ -1,5 +1,5 @@
 // A small in-memory Docker engine on a unix socket: swarm configs (what the lock and the audit
-// log are made of), /info and /_ping. Enough to drive service logic through its failure paths
+// log are made of), secrets (list and create), /info and /_ping. Enough to drive service logic through its failure paths
 // with the real Engine API client; the e2e tests prove the same against a real swarm.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,6 +18,8 @@ export interface FakeEngine {
   socket: string;
   env: NodeJS.ProcessEnv;
   configs: Map<string, FakeConfig>;
+  /** Secrets by id, their Data as the API got it (base64). */
+  secrets: Map<string, FakeConfig>;
   requests: string[];
   /** Answer a request with this status and message instead (return undefined to pass). */
   intercept: ((method: string, path: string) => { status: number; message: string } | undefined) | undefined;
@@ -28,6 +30,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'abra-fake-engine-'));
   const socket = join(dir, 'docker.sock');
   const configs = new Map<string, FakeConfig>();
+  const secrets = new Map<string, FakeConfig>();
   const requests: string[] = [];
   let seq = 0;
   let index = 10;
@@ -35,6 +38,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
     socket,
     env: { DOCKER_HOST: `unix://${socket}` },
     configs,
+    secrets,
     requests,
     intercept: undefined,
     close: async () => {
@@ -68,6 +72,24 @@ export async function startFakeEngine(): Promise<FakeEngine> {
           return v === undefined ? have !== undefined : have === v;
         });
       return send(200, [...configs.values()].filter(match));
+    }
+    if (path === '/secrets' && method === 'GET') {
+      const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as { name?: string[] };
+      const names = filters.name;
+      // Docker's name filter matches substrings; callers keep exact matches themselves.
+      return send(
+        200,
+        [...secrets.values()].filter((s) => !names || names.some((n) => s.Spec.Name.includes(n))),
+      );
+    }
+    if (path === '/secrets/create' && method === 'POST') {
+      const spec = JSON.parse(body) as FakeConfig['Spec'];
+      if ([...secrets.values()].some((s) => s.Spec.Name === spec.Name))
+        return send(409, { message: `secret ${spec.Name} already exists` });
+      const now = new Date().toISOString();
+      const id = `sec${++seq}`;
+      secrets.set(id, { ID: id, Version: { Index: ++index }, CreatedAt: now, UpdatedAt: now, Spec: spec });
+      return send(201, { ID: id });
     }
     if (path === '/configs/create' && method === 'POST') {
       const spec = JSON.parse(body) as FakeConfig['Spec'];

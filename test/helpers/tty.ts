@@ -8,6 +8,8 @@ const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
 
 export interface TtyOptions {
   env: NodeJS.ProcessEnv;
+  /** The program to run with `args` instead of the built abra, e.g. ['bash'] for a shell. */
+  program?: string[];
   columns?: number;
   rows?: number;
 }
@@ -37,7 +39,8 @@ export function startTty(args: string[], opts: TtyOptions): Tty {
   const socket = `abra-test-${randomBytes(4).toString('hex')}`;
   const rcFile = join(dir, 'rc');
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = `${[process.execPath, BIN, ...args].map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`;
+  const program = opts.program ?? [process.execPath, BIN];
+  const command = `${[...program, ...args].map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`;
   const tmux = (...a: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], {
       encoding: 'utf8',

@@ -11,6 +11,7 @@ test('harness: a succeeding command is not taken for a clean error', async () =>
   const r = await runCli(['--version'], w.env);
   assert.equal(r.code, 0);
   assert.ok(r.rssKiB !== undefined && r.rssKiB > 0, 'peak RSS is reported');
+  assert.ok(r.cpuMs !== undefined && r.cpuMs > 0, 'CPU time is reported');
   assert.throws(() => assertCleanError(r));
 });
 

@@ -6,8 +6,10 @@
 # under a second (+ one `docker image inspect` for the images). See test/lab/README.md.
 #
 #   1. apt packages: docker.io openssh-server openssh-client busybox-static debootstrap git restic tmux
-#      chromium (tmux: test/helpers/tty.ts drives the prompts through a real pseudo-terminal;
-#      chromium: the dashboard e2e drives it with playwright-core; no browser is downloaded)
+#      chromium bash-completion zsh fish (tmux: test/helpers/tty.ts drives the prompts through a
+#      real pseudo-terminal; chromium: the dashboard e2e drives it with playwright-core; no browser
+#      is downloaded; bash-completion, zsh, fish: test/e2e/completion loads `abra autocomplete`'s
+#      scripts into each shell)
 #   2. main dockerd on /var/run/docker.sock, swarm init (advertise 127.0.0.1), overlay net `proxy`
 #   3. a second dockerd that is NOT in swarm mode, on /run/abra-lab/noswarm.sock
 #   4. sshd on 127.0.0.1:$ABRA_LAB_SSH_PORT (2222) + test users, all state in /var/lib/abra-lab/ssh
@@ -84,7 +86,7 @@ flock -w 900 9 || die "another setup.sh holds $LAB/setup.lock"
 step engine
 ping_sock "$MAIN_SOCK" || VERIFY=1
 ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
-  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium 9>&- \
+  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium bash-completion zsh fish 9>&- \
   || die "scripts/engine-up.sh failed"
 
 # ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------

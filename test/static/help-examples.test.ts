@@ -1,20 +1,33 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
+import { isHidden } from '../../src/cli/complete/spec.js';
 import { examples } from '../../src/cli/examples.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { isGroup, registry } from '../../src/cli/registry.js';
+import { registry } from '../../src/cli/registry.js';
 import { commandProblem } from '../helpers/commands.js';
 
 // Every leaf command's --help ends with examples a user can paste: each names that command and
 // only flags it (or abra itself) accepts. A renamed flag must take its examples with it.
 
-function leafPaths(): string[] {
-  return registry.flatMap((n) =>
-    n.verbs.flatMap((v) =>
-      isGroup(v) ? v.verbs.map((s) => `${n.name} ${v.name} ${s.name}`) : [`${n.name} ${v.name}`],
-    ),
-  );
+/**
+ * Every command a user can run, by path: leaves of the command tree (verbs of nouns, verbs of
+ * groups, and top-level commands such as `version`). Hidden commands (`__complete`, called by the
+ * completion scripts) are not for people: they need no examples and must not get any. `help`
+ * carries its own examples next to its topics.
+ */
+function leafCommands(program: Command): { key: string; cmd: Command; hidden: boolean }[] {
+  const out: { key: string; cmd: Command; hidden: boolean }[] = [];
+  const walk = (cmd: Command, path: string[], hidden: boolean) => {
+    for (const c of cmd.commands) {
+      const p = [...path, c.name()];
+      const h = hidden || isHidden(c);
+      if (c.commands.length > 0) walk(c, p, h);
+      else if (c.name() !== 'help' || path.length > 0) out.push({ key: p.join(' '), cmd: c, hidden: h });
+    }
+  };
+  walk(program, [], false);
+  return out;
 }
 
 function optionNames(cmd: Command): Set<string> {
@@ -31,23 +44,26 @@ function words(line: string): string[] {
 }
 
 describe('help examples', () => {
-  it('every leaf command has examples, and every example belongs to a command', () => {
-    const leaves = new Set(leafPaths());
-    const missing = [...leaves].filter((p) => !(examples[p]?.length ?? 0));
+  it('every leaf command has examples, hidden ones none, and every example belongs to a command', () => {
+    const leaves = leafCommands(buildProgram().program);
+    const shown = new Set(leaves.filter((l) => !l.hidden).map((l) => l.key));
+    const hidden = leaves.filter((l) => l.hidden).map((l) => l.key);
+    assert.ok(shown.has('app deploy') && shown.has('app secret generate') && shown.has('autocomplete'));
+    assert.deepEqual(hidden, ['__complete'], 'the hidden commands');
+    const missing = [...shown].filter((p) => !(examples[p]?.length ?? 0));
     assert.deepEqual(missing, [], 'add examples for these commands in src/cli/examples.ts');
-    const stray = Object.keys(examples).filter((p) => !leaves.has(p) && p !== 'version');
-    assert.deepEqual(stray, [], 'examples keyed by a command path that does not exist');
+    const stray = Object.keys(examples).filter((p) => !shown.has(p));
+    assert.deepEqual(stray, [], 'examples keyed by a command path that does not exist or is hidden');
   });
 
   it('each example runs its own command with flags that command defines', async () => {
     const { program, verbCommands } = buildProgram();
+    for (const [spec, cmd] of verbCommands) (await spec.load()).define(cmd);
     const global = optionNames(program);
+    const nouns = new Set(registry.map((n) => n.name));
     const problems: string[] = [];
-    for (const [spec, cmd] of verbCommands) {
-      (await spec.load()).define(cmd);
-      const path: string[] = [];
-      for (let c: Command | null = cmd; c && c !== program; c = c.parent) path.unshift(c.name());
-      const key = path.join(' ');
+    for (const { key, cmd } of leafCommands(program).filter((l) => !l.hidden)) {
+      const path = key.split(' ');
       const flags = new Set([...optionNames(cmd), ...global]);
       for (const line of examples[key] ?? []) {
         const w = words(line);
@@ -55,10 +71,13 @@ describe('help examples', () => {
           problems.push(`${key}: "${line}" does not start with abra`);
           continue;
         }
-        const problem = commandProblem(w.slice(1), registry);
+        // Top-level commands (version, autocomplete) are not registry nouns.
+        const problem = nouns.has(path[0] ?? '') ? commandProblem(w.slice(1), registry) : undefined;
         if (problem) problems.push(`${key}: "${line}": ${problem}`);
         const named = w.slice(1).filter((x) => !x.startsWith('-'));
-        if (named.slice(0, path.length).join(' ') !== key)
+        // `abra -v` is `abra version`, as in Go abra.
+        const versionFlag = key === 'version' && named.length === 0;
+        if (!versionFlag && named.slice(0, path.length).join(' ') !== key)
           problems.push(`${key}: "${line}" runs another command`);
         for (const f of w.slice(1).filter((x) => x.startsWith('-') && x !== '-')) {
           const flag = f.split('=')[0] ?? f;

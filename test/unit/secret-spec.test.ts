@@ -6,6 +6,7 @@ import { parseEnv } from '../../src/domain/env/document.js';
 import {
   isValidSecretVersion,
   MAX_DOCKER_NAME,
+  nextSecretVersion,
   remoteNameProblem,
   secretEnvKey,
 } from '../../src/domain/secret/names.js';
@@ -191,4 +192,15 @@ describe('secret names', () => {
     for (const v of ['v1', 'v10', '2024-01-01', 'v1.2_b']) assert.ok(isValidSecretVersion(v), v);
     for (const v of ['', '-v1', 'v 1', 'v1/2', '_v1', 'v'.repeat(65)]) assert.ok(!isValidSecretVersion(v), v);
   });
+});
+
+describe('nextSecretVersion (golden)', () => {
+  const cases: [string, string][] = [
+    ['v1', 'v2'],
+    ['v9', 'v10'],
+    ['v41', 'v42'],
+    ['2024', 'v2'],
+    ['v1a', 'v2'],
+  ];
+  for (const [from, to] of cases) it(`${from} -> ${to}`, () => assert.equal(nextSecretVersion(from), to));
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import { type WebDeps, webDeps } from '../../src/web/context.js';
 import { OpRegistry } from '../../src/web/ops.js';
 import { appRoutes } from '../../src/web/pages/apps.js';
 import { fleetRoutes } from '../../src/web/pages/fleet.js';
+import { settingsRoutes } from '../../src/web/pages/settings.js';
 
 // The dashboard in process (no socket): requests through Hono's fetch. No engine is reachable
 // (DOCKER_HOST names a missing socket), so pages show apps as unknown and nothing is changed.
@@ -44,6 +45,7 @@ before(async () => {
     });
     appRoutes(made.app, made.kit);
     fleetRoutes(made.app, made.kit);
+    settingsRoutes(made.app, made.kit);
     return made.app;
   };
   app = make();
@@ -165,5 +167,96 @@ describe('web: the dashboard in process', () => {
       '/static/constructor',
     ])
       assert.equal((await app.request(path, { headers: { cookie } })).status, 404, path);
+  });
+
+  it('edits an env file: shown escaped, saved atomically 0600 when valid, kept unchanged when not', async () => {
+    const file = join(root, 'servers', 'default', 'ok.example.env');
+    writeFileSync(file, 'TYPE=hello\nDOMAIN=ok.example\nNOTE=</textarea><b>x\n', { mode: 0o600 });
+    const { cookie, csrf } = await login('admin', 'admin password');
+    const shown = await (await app.request('/apps/ok.example/config', { headers: { cookie } })).text();
+    assert.ok(shown.includes('NOTE=&lt;/textarea&gt;&lt;b&gt;x'), 'file content is text in the textarea');
+    assert.ok(!shown.includes('</textarea><b>'));
+    const base = /name="base" value="([0-9a-f]{64})"/.exec(shown)?.[1] as string;
+    assert.ok(base);
+    const post = (fields: Record<string, string>) =>
+      app.request('/apps/ok.example/config', {
+        ...form({ _csrf: csrf, ...fields }),
+        headers: { ...form({}).headers, cookie },
+      });
+
+    // No recipe line: refused, the file as it was, the edit still in the form.
+    const bad = await post({ base, text: 'DOMAIN=ok.example\r\nFOO=1' });
+    assert.equal(bad.status, 400);
+    const badBody = await bad.text();
+    assert.match(badBody, /Not saved/);
+    assert.ok(badBody.includes('FOO=1'));
+    assert.equal(readFileSync(file, 'utf8'), 'TYPE=hello\nDOMAIN=ok.example\nNOTE=</textarea><b>x\n');
+
+    // A browser's CRLF lines become the file's LF; saved, mode 0600, audited under the user.
+    const ok = await post({ base, text: 'TYPE=hello\r\nDOMAIN=ok.example\r\nFOO=1' });
+    assert.equal(ok.status, 200, 'saved with a warning: the recipe is not fetched here');
+    assert.match(await ok.text(), /Saved\..*not fetched/s);
+    assert.equal(readFileSync(file, 'utf8'), 'TYPE=hello\nDOMAIN=ok.example\nFOO=1\n');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const audit = readFileSync(join(root, 'audit.log'), 'utf8');
+    assert.match(audit, /"app","config","ok\.example"/);
+
+    // The old base no longer matches: a stale editor never overwrites a newer file.
+    const stale = await post({ base, text: 'TYPE=hello\nDOMAIN=ok.example\nSTALE=1\n' });
+    assert.equal(stale.status, 409);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /STALE/);
+  });
+
+  it('keeps the env editor and secret generation from a viewer (403), and shows no secret values', async () => {
+    const { cookie, csrf } = await login('vic', 'viewer password', other);
+    const get = await other.request('/apps/ok.example/config', { headers: { cookie } });
+    assert.equal(get.status, 403);
+    const headers = { ...form({}).headers, cookie };
+    const post = await other.request('/apps/ok.example/config', {
+      ...form({ _csrf: csrf, base: 'x', text: 'TYPE=evil\n' }),
+      headers,
+    });
+    assert.equal(post.status, 403);
+    assert.doesNotMatch(readFileSync(join(root, 'servers', 'default', 'ok.example.env'), 'utf8'), /evil/);
+    const gen = await other.request('/apps/ok.example/secrets/generate', {
+      ...form({ _csrf: csrf, all: '1' }),
+      headers,
+    });
+    assert.equal(gen.status, 403);
+    const rotate = await other.request('/apps/ok.example/secrets/rotate', {
+      ...form({ _csrf: csrf, name: 'api_key' }),
+      headers,
+    });
+    assert.equal(rotate.status, 403);
+    const secrets = await other.request('/apps/ok.example/secrets', { headers: { cookie } });
+    assert.equal(secrets.status, 200);
+    const text = await secrets.text();
+    assert.match(text, /Values are never shown|role="alert"/);
+    assert.ok(!text.includes('secrets/generate'), 'no generate button for a viewer');
+  });
+
+  it('servers page: each server with why it is unreachable; a server page names unknown servers', async () => {
+    const { cookie } = await login('admin', 'admin password');
+    const list = await (await app.request('/servers', { headers: { cookie } })).text();
+    assert.match(list, /<a href="\/servers\/default">default<\/a>/);
+    assert.match(list, /unreachable/);
+    const one = await app.request('/servers/default', { headers: { cookie } });
+    assert.equal(one.status, 200);
+    assert.match(await one.text(), /Unreachable/);
+    const unknown = await app.request('/servers/nope', { headers: { cookie } });
+    assert.equal(unknown.status, 404);
+    assert.match(await unknown.text(), /Unknown server &quot;nope&quot;/);
+    const noApp = await app.request('/apps/missing.example/config', { headers: { cookie } });
+    assert.equal(noApp.status, 404);
+  });
+
+  it("refreshes an app's services in place: a fragment that keeps polling, even when the engine is away", async () => {
+    const { cookie } = await login('vic', 'viewer password');
+    const res = await app.request('/apps/ok.example/services', { headers: { cookie } });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(text.startsWith('<section id="services"'), 'a fragment, not a page');
+    assert.match(text, /hx-get="\/apps\/ok\.example\/services" hx-trigger="every 5s"/);
+    assert.match(text, /role="alert"/);
   });
 });

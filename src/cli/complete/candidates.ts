@@ -15,13 +15,16 @@ export interface Completion {
 /** What completion reads from disk (~/.abra); every method answers [] rather than failing. */
 export interface CompletionSource {
   servers(): string[];
-  apps(): string[];
+  /** Each app with its server as the description (zsh and fish show it). */
+  apps(): Candidate[];
   recipes(): string[];
   /** The recipe an app's env file names. */
   recipeOf(app: string): string | undefined;
   versions(recipe: string): string[];
   services(app: string): string[];
   secrets(app: string): string[];
+  /** The functions of the app's recipe's abra.sh (`app cmd`). */
+  functions(app: string): string[];
 }
 
 const HELP_FLAG: FlagSpec = { short: '-h', long: '--help', description: 'show help' };
@@ -39,7 +42,8 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
   let pendingFlag: FlagSpec | undefined;
   for (const w of before) {
     if (pendingFlag) {
-      pendingFlag = undefined;
+      // bash without bash-completion splits `--server=alpha` into `--server`, `=`, `alpha`.
+      if (w !== '=') pendingFlag = undefined;
       continue;
     }
     if (w === '--') return { candidates: [], files: true };
@@ -54,7 +58,18 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
       path.push(child);
     } else positionals.push(w);
   }
-  if (pendingFlag?.value !== undefined) return values(pendingFlag.value, current, positionals, node, source);
+  if (pendingFlag?.value !== undefined)
+    return values(pendingFlag, current === '=' ? '' : current, positionals, node, source);
+  const eq = current.indexOf('=');
+  if (current.startsWith('--') && eq > 0) {
+    // `--server=al`: the value completes, and each candidate carries the flag so the shell
+    // replaces the whole word.
+    const flag = findFlag(path, current);
+    if (flag?.value === undefined) return { candidates: [], files: false };
+    const head = current.slice(0, eq + 1);
+    const inner = values(flag, current.slice(eq + 1), positionals, node, source);
+    return { candidates: inner.candidates.map((c) => ({ ...c, value: head + c.value })), files: false };
+  }
   if (current.startsWith('-')) {
     const flags = [...path.flatMap((c) => c.flags).reverse(), HELP_FLAG];
     const seen = new Set<string>();
@@ -69,14 +84,15 @@ export function complete(root: CommandSpec, words: readonly string[], source: Co
   }
   if (node.name === 'help' && path.length === 2) return helpCandidates(root, positionals, current);
   if (node.commands.length > 0 && positionals.length === 0)
-    return { candidates: filter(subcommands(node), current), files: false };
+    return { candidates: commandsFor(node, current), files: false };
   const arg = argAt(node.args, positionals.length);
   if (arg === undefined) return { candidates: [], files: false };
-  return values(arg.kind, current, positionals, node, source);
+  return values({ value: arg.kind, choices: arg.choices }, current, positionals, node, source);
 }
 
+/** Candidates for a flag's value or an argument: its choices, else what its kind names. */
 function values(
-  kind: ValueKind,
+  what: { value?: ValueKind; choices?: string[] | undefined },
   current: string,
   positionals: readonly string[],
   node: CommandSpec,
@@ -89,12 +105,28 @@ function values(
     ),
     files: false,
   });
+  if (what.choices !== undefined) return plain(what.choices);
   const app = () => positionalOfKind(node, positionals, 'app');
-  switch (kind) {
+  switch (what.value) {
     case 'server':
       return plain(source.servers());
-    case 'app':
-      return plain(source.apps());
+    case 'cmd-app': {
+      // `app cmd` takes `ls` where the app goes
+      const apps = values({ value: 'app' }, current, positionals, node, source).candidates;
+      return {
+        candidates: [
+          ...filter([{ value: 'ls', description: "list the functions of the app's abra.sh" }], current),
+          ...apps,
+        ],
+        files: false,
+      };
+    }
+    case 'app': {
+      const seen = new Set<string>();
+      const apps = source.apps().filter((a) => !seen.has(a.value) && seen.add(a.value));
+      apps.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      return { candidates: filter(apps, current), files: false };
+    }
     case 'recipe':
       return plain(source.recipes());
     case 'version': {
@@ -106,6 +138,17 @@ function values(
       return plain(mapped(app(), (a) => source.services(a)) ?? []);
     case 'secret':
       return plain(mapped(app(), (a) => source.secrets(a)) ?? []);
+    case 'cmd-words': {
+      // `app cmd ls <app>`, or `app cmd <app> [service] <function>`
+      const [first, second] = positionals;
+      if (first === 'ls')
+        return positionals.length === 1 ? plain(source.apps().map((a) => a.value)) : plain([]);
+      if (first === undefined || positionals.length > 2) return plain([]);
+      const services = source.services(first);
+      const functions = source.functions(first);
+      if (positionals.length === 1) return plain([...services, ...functions]);
+      return plain(second !== undefined && services.includes(second) ? functions : []);
+    }
     case 'file':
       return { candidates: [], files: true };
     default:
@@ -119,7 +162,7 @@ function helpCandidates(root: CommandSpec, positionals: readonly string[], curre
   if (node === undefined) return { candidates: [], files: false };
   const topics =
     positionals.length === 0 ? helpTopics.map((t) => ({ value: t.name, description: t.summary })) : [];
-  return { candidates: filter([...subcommands(node), ...topics], current), files: false };
+  return { candidates: [...commandsFor(node, current), ...filter(topics, current)], files: false };
 }
 
 function mapped<T>(v: string | undefined, f: (v: string) => T): T | undefined {
@@ -153,6 +196,20 @@ function findFlag(path: readonly CommandSpec[], word: string): FlagSpec | undefi
   return undefined;
 }
 
+/**
+ * Subcommands by name. Aliases are not offered beside names (`rm` next to `remove`; and `d`
+ * would stop `app d` from completing to `deploy`), only when no name fits (`app secret li`).
+ */
+function commandsFor(node: CommandSpec, current: string): Candidate[] {
+  const byName = filter(subcommands(node), current);
+  if (byName.length > 0) return byName;
+  return node.commands.flatMap((c) =>
+    c.aliases
+      .filter((a) => a.startsWith(current))
+      .map((a) => ({ value: a, description: `${c.name}: ${c.description}` })),
+  );
+}
+
 function subcommands(node: CommandSpec): Candidate[] {
   return node.commands.map((c) => ({ value: c.name, description: c.description }));
 }
@@ -165,12 +222,22 @@ function unique(names: string[]): string[] {
   return [...new Set(names)].sort();
 }
 
+// C0 and C1 control characters, DEL, and whitespace other than a plain space: a name from disk
+// carrying one is someone else's content and is never echoed to a terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+const UNPRINTABLE_ALL = new RegExp(`${UNPRINTABLE.source}+`, 'g');
+
 /** One candidate a line, `value<TAB>description` (zsh and fish show it; bash drops it), then
- * the directive line the scripts read: `:files` or `:words`. */
+ * the directive line the scripts read: `:files` or `:words`. A value that is not printable, or
+ * has a space (the shells would split it), is left out. */
 export function renderCompletion(c: Completion): string {
-  const lines = c.candidates.map((x) =>
-    x.description ? `${x.value}\t${x.description.replace(/[\t\n]+/g, ' ')}` : x.value,
-  );
+  const lines = c.candidates
+    .filter((x) => x.value !== '' && !UNPRINTABLE.test(x.value) && !x.value.includes(' '))
+    .map((x) => {
+      const d = x.description?.replace(UNPRINTABLE_ALL, ' ').trim();
+      return d ? `${x.value}\t${d}` : x.value;
+    });
   lines.push(c.files ? ':files' : ':words');
   return `${lines.join('\n')}\n`;
 }

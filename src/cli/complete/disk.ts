@@ -1,25 +1,44 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { abraShFunctions } from '../../domain/cmd/abra-sh.js';
+import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { CompletionSource } from './candidates.js';
 
 // Completion runs on every Tab press: synchronous reads, no git process, no YAML parser, no
 // network, and any fault (no ~/.abra, unreadable file, odd names) means "no candidates".
+// Everything under ~/.abra is other people's content (recipes, shared server dirs): a link that
+// leads outside it is not followed, and names that are not plain segments are skipped.
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MAX_FILE = 1 << 20;
+const TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+// Env and compose files are small; the catalogue of every recipe is a few MiB at most.
+const MAX_FILE = 16 << 20;
 
 export function diskSource(paths: AbraPaths): CompletionSource {
-  const servers = () => dirs(paths.servers);
-  const appFiles = () =>
-    servers().flatMap((s) =>
-      names(join(paths.servers, s))
-        .filter((f) => f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)))
-        .map((f) => ({ app: f.slice(0, -4), file: join(paths.servers, s, f) })),
-    );
+  const fs = confinedTo(paths.root);
+  const servers = () => fs.entries(paths.servers, 'dir').filter((n) => SEGMENT.test(n));
+  const appName = (f: string) =>
+    f.endsWith('.env') && SEGMENT.test(f.slice(0, -4)) ? f.slice(0, -4) : undefined;
+  // One Tab press asks about one app at most: its env file is looked up directly, read once.
+  const envs = new Map<string, Map<string, string>>();
   const envOf = (app: string): Map<string, string> => {
-    const hit = appFiles().find((a) => a.app === app);
-    return hit === undefined ? new Map() : envLines(read(hit.file) ?? '');
+    let env = envs.get(app);
+    if (env === undefined) {
+      const file = SEGMENT.test(app)
+        ? servers()
+            .map((s) => join(paths.servers, s, `${app}.env`))
+            .find((f) => fs.isFile(f))
+        : undefined;
+      env = file === undefined ? new Map() : envLines(fs.read(file) ?? '');
+      envs.set(app, env);
+    }
+    return env;
+  };
+  let parsedCatalogue: Catalogue | undefined;
+  const catalogue = (): Catalogue => {
+    parsedCatalogue ??= catalogueOf(fs.read(join(paths.catalogue, 'recipes.json')));
+    return parsedCatalogue;
   };
   const recipeOf = (app: string): string | undefined => {
     const env = envOf(app);
@@ -34,48 +53,110 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     return files.flatMap((f) =>
       // Only files inside the recipe: the env file is not trusted to name paths.
       f.split('/').every((seg) => SEGMENT.test(seg))
-        ? topKeys(read(join(paths.recipes, recipe, f)) ?? '', section)
+        ? topKeys(fs.read(join(paths.recipes, recipe, f)) ?? '', section)
         : [],
     );
   };
   return {
     servers,
-    apps: () => appFiles().map((a) => a.app),
-    recipes: () => [...dirs(paths.recipes), ...catalogueNames(join(paths.catalogue, 'recipes.json'))],
+    apps: () =>
+      servers().flatMap((s) =>
+        fs
+          .entries(join(paths.servers, s), 'file')
+          .flatMap((f) => appName(f) ?? [])
+          .map((value) => ({ value, description: `on ${s}` })),
+      ),
+    recipes: () => [
+      ...fs.entries(paths.recipes, 'dir').filter((n) => SEGMENT.test(n)),
+      ...[...catalogue().keys()].filter((n) => SEGMENT.test(n)),
+    ],
     recipeOf,
-    versions: (recipe) => (SEGMENT.test(recipe) ? gitTags(join(paths.recipes, recipe, '.git')) : []),
+    // The clone's tags; for a recipe not fetched yet (`app new` fetches it), the catalogue's.
+    versions: (recipe) => {
+      if (!SEGMENT.test(recipe)) return [];
+      const tags = fs.isDir(join(paths.recipes, recipe))
+        ? gitTags(join(paths.recipes, recipe, '.git'), fs)
+        : (catalogue()
+            .get(recipe)
+            ?.versions.map((v) => v.version) ?? []);
+      return tags.filter((t) => TAG.test(t));
+    },
     services: (app) => composeKeys(app, 'services'),
+    // The working tree's abra.sh: the deployed version's would need git, and names rarely differ.
+    functions: (app) => {
+      const recipe = recipeOf(app);
+      return recipe === undefined
+        ? []
+        : abraShFunctions(fs.read(join(paths.recipes, recipe, 'abra.sh')) ?? '');
+    },
     secrets: (app) => composeKeys(app, 'secrets'),
   };
 }
 
-function names(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+/** Reads that answer nothing for a path whose real location is not under `root`. */
+export interface ConfinedFs {
+  /** Names in `dir` of that kind; a link counts when it leads to one inside the root. */
+  entries(dir: string, kind: 'dir' | 'file'): string[];
+  read(file: string): string | undefined;
+  isFile(path: string): boolean;
+  isDir(path: string): boolean;
 }
 
-function dirs(dir: string): string[] {
-  return names(dir).filter((n) => {
-    if (!SEGMENT.test(n)) return false;
+export function confinedTo(root: string): ConfinedFs {
+  let realRoot: string | undefined;
+  try {
+    realRoot = realpathSync.native(root);
+  } catch {
+    realRoot = undefined;
+  }
+  const inside = (p: string): string | undefined => {
+    if (realRoot === undefined) return undefined;
     try {
-      return statSync(join(dir, n)).isDirectory();
+      const real = realpathSync.native(p);
+      return real === realRoot || real.startsWith(realRoot + sep) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const is = (p: string, kind: 'dir' | 'file'): boolean => {
+    const real = inside(p);
+    try {
+      const st = real === undefined ? undefined : statSync(real);
+      return st !== undefined && (kind === 'dir' ? st.isDirectory() : st.isFile());
     } catch {
       return false;
     }
-  });
-}
-
-function read(file: string): string | undefined {
-  try {
-    const st = statSync(file);
-    if (!st.isFile() || st.size > MAX_FILE) return undefined;
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  };
+  return {
+    entries: (dir, kind) => {
+      const real = inside(dir);
+      if (real === undefined) return [];
+      try {
+        // A plain entry of a directory inside the root is inside it too: only links need
+        // resolving, so listing 100 apps costs one readdir, not 100 realpath calls.
+        return readdirSync(real, { withFileTypes: true })
+          .filter((e) =>
+            e.isSymbolicLink() ? is(join(real, e.name), kind) : kind === 'dir' ? e.isDirectory() : e.isFile(),
+          )
+          .map((e) => e.name);
+      } catch {
+        return [];
+      }
+    },
+    isFile: (p) => is(p, 'file'),
+    isDir: (p) => is(p, 'dir'),
+    read: (file) => {
+      const real = inside(file);
+      if (real === undefined) return undefined;
+      try {
+        const st = statSync(real);
+        if (!st.isFile() || st.size > MAX_FILE) return undefined;
+        return readFileSync(real, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** KEY=value lines, later ones winning and `$KEY`/`${KEY}` of earlier ones expanded: enough
@@ -117,35 +198,26 @@ export function topKeys(yaml: string, section: string): string[] {
 }
 
 /** Tag names from refs/tags (loose, nested too) and packed-refs. */
-export function gitTags(gitDir: string): string[] {
+export function gitTags(gitDir: string, fs: ConfinedFs): string[] {
   const tags: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const n of names(dir)) {
-      const p = join(dir, n);
-      try {
-        if (statSync(p).isDirectory()) walk(p, `${prefix}${n}/`);
-        else tags.push(`${prefix}${n}`);
-      } catch {
-        // gone meanwhile
-      }
-    }
+  const walk = (dir: string, prefix: string, depth: number) => {
+    for (const n of fs.entries(dir, 'file')) tags.push(`${prefix}${n}`);
+    if (depth < 4) for (const n of fs.entries(dir, 'dir')) walk(join(dir, n), `${prefix}${n}/`, depth + 1);
   };
-  walk(join(gitDir, 'refs', 'tags'), '');
-  for (const line of (read(join(gitDir, 'packed-refs')) ?? '').split('\n')) {
+  walk(join(gitDir, 'refs', 'tags'), '', 0);
+  for (const line of (fs.read(join(gitDir, 'packed-refs')) ?? '').split('\n')) {
     const m = /^[0-9a-f]{40,64} refs\/tags\/(.+)$/.exec(line);
     if (m?.[1]) tags.push(m[1]);
   }
   return tags;
 }
 
-function catalogueNames(file: string): string[] {
-  const text = read(file);
-  if (text === undefined) return [];
+function catalogueOf(text: string | undefined): Catalogue {
+  if (text === undefined) return new Map();
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
-    return Object.keys(parsed).filter((n) => SEGMENT.test(n));
+    const parsed = parseCatalogue(JSON.parse(text));
+    return parsed.ok ? parsed.catalogue : new Map();
   } catch {
-    return [];
+    return new Map();
   }
 }

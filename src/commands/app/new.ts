@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
 import { appNew } from '../../services/app/new.js';
-import { renderTable } from '../../ui/table.js';
 
 interface Flags {
   server?: string;
@@ -9,6 +8,7 @@ interface Flags {
   secrets?: boolean;
   pass?: boolean;
   chaos?: boolean;
+  showSecrets?: boolean;
 }
 
 export function define(cmd: Command): void {
@@ -18,7 +18,8 @@ export function define(cmd: Command): void {
     .option('-s, --server <server>', 'the server the app runs on (see `abra server ls`)')
     .option('-D, --domain <domain>', "the app's domain, which is also its name")
     .option('-S, --secrets', "generate all of the recipe's secrets on the server")
-    .option('-p, --pass', 'print the generated secret values (shown this once only)')
+    .option('-p, --pass', 'accepted for compatibility: generated values are always printed, once')
+    .option('--show-secrets', 'accepted for symmetry with `app secret generate`: values are shown anyway')
     .option('-C, --chaos', "use the recipe's working tree instead of a release tag")
     .addHelpText(
       'after',
@@ -40,31 +41,18 @@ export function define(cmd: Command): void {
           deps,
         );
         for (const w of res.warnings) deps.io.warn(w);
-        if (opts.pass && !opts.secrets)
-          deps.io.warn('--pass only applies with --secrets; no secret was generated');
+        if ((opts.pass || opts.showSecrets) && !opts.secrets)
+          deps.io.warn('--pass and --show-secrets only apply with --secrets; no secret was generated');
         deps.io.out(
           `Created app ${res.app} (recipe ${res.recipe}, ${res.source}) on server ${res.server}: ${res.envFile}`,
         );
         if (opts.secrets) {
+          // The values were shown through the secrets.generated event (src/ui/events.ts).
           const names = res.secrets.map((s) => `${s.name} (${s.version})`).join(', ') || 'none';
           deps.io.out(`Generated ${res.secrets.length} secret(s) on ${res.server}: ${names}`);
           for (const s of res.skippedSecrets)
             deps.io.warn(
               `secret ${s.name} is generate=false: insert it with \`abra app secret insert ${res.app} ${s.name} <version> <value>\``,
-            );
-          if (opts.pass && res.secrets.length > 0) {
-            deps.io.out(
-              renderTable(
-                ['secret', 'version', 'value'],
-                res.secrets.map((s) => [s.name, s.version, s.value]),
-              ),
-            );
-            deps.io.warn(
-              'these values are shown once and cannot be read back from the swarm: store them now',
-            );
-          } else if (res.secrets.length > 0)
-            deps.io.out(
-              'The values are not shown (pass --pass to print them); they cannot be read back later.',
             );
         }
         deps.io.out(

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { globalsOf } from '../../cli/context.js';
 import { eventRenderer } from '../../ui/events.js';
@@ -20,6 +21,9 @@ export function define(cmd: Command): void {
         opts: { listen: string; tlsCert?: string; tlsKey?: string; insecureListen?: boolean },
         self: Command,
       ) => {
+        // A long-lived server: V8 then grows its heap less eagerly. Measured (bench/web.ts, 200
+        // apps pages): RSS 85 MiB instead of 117 MiB, for ~7 ms more per page.
+        setFlagsFromString('--optimize-for-size');
         const globals = globalsOf(self);
         const started = Date.now();
         const log = eventRenderer({

@@ -31,6 +31,7 @@ const PLAIN_FLAGS = new Set([
   '--pass',
   '-m',
   '--machine',
+  '--show-secrets',
   '-d',
   '--debug',
   '-n',
@@ -42,7 +43,7 @@ const PLAIN_FLAGS = new Set([
 ]);
 
 /** Flags whose names look secret but that are switches in abra (`app new --secrets --pass`). */
-const SWITCHES = new Set(['--secrets', '--pass', '--all', '--no-pass']);
+const SWITCHES = new Set(['--secrets', '--pass', '--all', '--no-pass', '--show-secrets']);
 
 // A name segment meaning "this holds a credential": --db-password, API_TOKEN, --secret-key.
 const SECRET_SEGMENT =
@@ -123,6 +124,10 @@ function redactAssignment(tok: string): string {
   const m = /^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/s.exec(tok);
   if (!m) return tok;
   const key = m[1] ?? '';
-  if (/_VERSION$/i.test(key) || !SECRET_SEGMENT.test(key)) return tok;
-  return `${key}=${REDACTED}`;
+  return isCredentialKey(key) ? `${key}=${REDACTED}` : tok;
+}
+
+/** Whether a variable's name says it holds a credential (`SMTP_PASSWORD`, not `SECRET_X_VERSION`). */
+export function isCredentialKey(key: string): boolean {
+  return !/_VERSION$/i.test(key) && SECRET_SEGMENT.test(key);
 }

@@ -1,6 +1,10 @@
 // What services report while they work. Services never print: they emit these to a sink, and
 // each front end renders them its own way (terminal lines, `--machine` JSON lines, the
-// dashboard's event stream). Events carry names and states, never secret or config data.
+// dashboard's event stream). Events carry names and states, never config data, and secret
+// data only in `secrets.generated`, as SecretText: JSON renderings leave it out (unless the
+// operator passed --show-secrets) and only the terminal renderer shows it, once.
+
+import type { GeneratedSecret } from '../secret/sensitive.js';
 
 export type ObjectKind =
   | 'service'
@@ -97,6 +101,8 @@ export type OperationEvent =
       /** How long the step took on the server (0 for what the probe answered). */
       ms: number;
     }
+  /** Values just stored as swarm secrets, which nobody can read back: the one chance to see them. */
+  | { type: 'secrets.generated'; app: string; server: string; secrets: GeneratedSecret[] }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'debug'; message: string }

@@ -35,3 +35,9 @@ export function remoteNameProblem(remote: string, name: string, stack: string): 
     return `its swarm name "${remote}" has characters Docker does not allow (letters, digits, "-", "_" and "." only)`;
   return undefined;
 }
+
+/** The version a rotation moves to: v<N> -> v<N+1>; anything else -> v2 (Go abra's default is v1). */
+export function nextSecretVersion(version: string): string {
+  const m = /^v(\d+)$/.exec(version);
+  return m ? `v${Number(m[1]) + 1}` : 'v2';
+}

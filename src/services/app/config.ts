@@ -107,16 +107,17 @@ export function editorFor(env: NodeJS.ProcessEnv): EditFile {
  * compose files the recipe (at the version the env records) does not have. Returns warnings
  * for what could not be checked (recipe not fetched).
  */
-async function checkEditedEnv(
+export async function checkEditedEnv(
   text: string,
   envFile: string,
-  copy: string,
-  deps: Pick<Deps, 'paths' | 'env' | 'events' | 'prompt' | 'git'>,
+  /** Where the edit is kept for another try (the terminal editor's copy); none from a form. */
+  copy: string | undefined,
+  deps: Pick<Deps, 'paths' | 'git'>,
 ): Promise<string[]> {
   const rejected = (err: UserError) =>
     new UserError(`Not saved, ${envFile} is unchanged: ${err.message}`, {
       where: err.where ?? envFile,
-      hint: `${err.hint ?? 'Fix it and save again.'} Your edit is kept in ${copy}.`,
+      hint: `${err.hint ?? 'Fix it and save again.'}${copy ? ` Your edit is kept in ${copy}.` : ''}`,
       code: err.code,
     });
   let doc: EnvDocument;

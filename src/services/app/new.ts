@@ -107,7 +107,7 @@ export async function appNew(
 
   const specs = await secretSpecsFor({ recipeDir, rev: source.rev }, doc, domain, deps);
   const client = deps.docker.client(server);
-  const ctx = { app: domain, envFile, stack: stackNameOf(domain), specs };
+  const ctx = { app: domain, server, envFile, stack: stackNameOf(domain), specs };
   const plan = await planAll(client, ctx);
   if (plan.existing.length > 0)
     throw new UserError(
@@ -128,7 +128,7 @@ export async function appNew(
       deps,
       async (op) => {
         op.checkpoint();
-        return store(client, ctx, plan.toCreate);
+        return store(client, ctx, plan.toCreate, op.emit);
       },
     );
     const warnings = [...base.warnings, ...weakSecretWarnings(ctx, plan.toCreate)];

@@ -27,6 +27,8 @@ export interface LoadRecipeComposeOptions {
 export interface RecipeCompose {
   files: string[];
   env: Record<string, string>;
+  /** The recipe's abra.sh exports (part of `env`), read as text. */
+  abraSh: Record<string, string>;
   config: ComposeConfig;
 }
 
@@ -73,7 +75,8 @@ export async function loadRecipeCompose(
       });
   // abra.sh and every compose file in one read (one git process at a revision).
   const [abraSh, ...texts] = await readAll(['abra.sh', ...names]);
-  const env = composeEnv(values, abraSh === undefined ? {} : readAbraShExports(abraSh), opts.domain);
+  const exports = abraSh === undefined ? {} : readAbraShExports(abraSh);
+  const env = composeEnv(values, exports, opts.domain);
   const files = names.map((n) => join(opts.recipeDir, n));
   const sources = files.map((file, i) => {
     const text = texts[i];
@@ -93,7 +96,7 @@ export async function loadRecipeCompose(
     env,
     ...(opts.validate === false ? {} : { validator: await validator() }),
   });
-  return { files, env, config };
+  return { files, env, abraSh: exports, config };
 }
 
 /** A working-tree file: undefined when missing, any other failure says what it is. */

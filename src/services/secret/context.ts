@@ -1,6 +1,6 @@
 import type { EnvDocument } from '../../domain/env/document.js';
 import { recipeOf } from '../../domain/env/recipe.js';
-import { isValidSecretVersion } from '../../domain/secret/names.js';
+import { isValidSecretVersion, nextSecretVersion } from '../../domain/secret/names.js';
 import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
@@ -160,8 +160,7 @@ export function whereOf(ctx: Pick<AppSecrets, 'envFile'>, spec: SecretSpec): str
 
 /** What to do when a secret already exists: swarm secrets are immutable, so rotate. */
 export function rotateHint(ctx: Pick<AppSecrets, 'app' | 'envFile'>, spec: SecretSpec): string {
-  const m = /^v(\d+)$/.exec(spec.version);
-  const next = m ? `v${Number(m[1]) + 1}` : 'v2';
+  const next = nextSecretVersion(spec.version);
   return (
     `Swarm secrets cannot be changed. To rotate, raise ${spec.envKey} to ${next} in ${ctx.envFile} ` +
     `(\`abra app config ${ctx.app}\`), run \`abra app secret generate ${ctx.app} ${spec.name}\`, then redeploy. ` +

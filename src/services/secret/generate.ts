@@ -1,3 +1,4 @@
+import type { EventSink } from '../../domain/events/types.js';
 import { policyWeakness } from '../../domain/secret/policy.js';
 import type { SecretSpec } from '../../domain/secret/spec.js';
 import { UserError } from '../../errors.js';
@@ -66,7 +67,7 @@ export async function secretGenerate(
         checkGeneratable(ctx, spec);
         if ((await secretsNamed(client, [spec.remoteName])).has(spec.remoteName))
           throw alreadyExists(ctx.server, spec, rotateHint(ctx, spec));
-        const generated = await store(client, ctx, [spec]);
+        const generated = await store(client, ctx, [spec], op.emit);
         const envVersion = ctx.specs.find((s) => s.name === spec.name)?.version;
         const notes =
           envVersion !== spec.version
@@ -79,7 +80,7 @@ export async function secretGenerate(
         return { app: ctx.app, server: ctx.server, generated, skipped: [], notes, warnings };
       }
       const { toCreate, skipped } = await planAll(client, ctx);
-      const generated = await store(client, ctx, toCreate);
+      const generated = await store(client, ctx, toCreate, op.emit);
       const warnings = weakSecretWarnings(ctx, toCreate);
       return { app: ctx.app, server: ctx.server, generated, skipped, notes: [], warnings };
     },
@@ -141,20 +142,27 @@ export async function planAll(
   return { toCreate, skipped, existing };
 }
 
-/** Generate values for specs and create them on the swarm (all or none). */
+/**
+ * Generate values for specs and create them on the swarm (all or none), then hand the values
+ * to the event sink: from here on they exist only on the swarm, so this is the one chance to
+ * show them.
+ */
 export async function store(
   client: DockerClient,
-  ctx: Pick<AppSecrets, 'app' | 'envFile' | 'stack'>,
+  ctx: Pick<AppSecrets, 'app' | 'server' | 'envFile' | 'stack'>,
   specs: SecretSpec[],
+  emit: EventSink,
 ): Promise<GeneratedValue[]> {
   const values = await generateValues(specs);
   const byName = new Map(specs.map((s) => [s.name, s]));
   await createSecrets(
     client,
     ctx.stack,
-    values.map((v) => ({ spec: byName.get(v.name)!, data: Buffer.from(v.value, 'utf8') })),
+    values.map((v) => ({ spec: byName.get(v.name)!, data: Buffer.from(v.value.reveal(), 'utf8') })),
     (spec) => rotateHint(ctx, spec),
   );
+  if (values.length > 0)
+    emit({ type: 'secrets.generated', app: ctx.app, server: ctx.server, secrets: values });
   return values;
 }
 

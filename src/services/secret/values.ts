@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { generateValue } from '../../domain/secret/generate.js';
+import { type GeneratedSecret, SecretText } from '../../domain/secret/sensitive.js';
 import type { SecretSpec } from '../../domain/secret/spec.js';
 
-/** One generated secret: shown once (with --pass or --machine), never written to disk. */
-export interface GeneratedValue {
-  name: string;
-  version: string;
-  remoteName: string;
-  kind: 'password' | 'passphrase';
-  value: string;
-}
+/** One generated secret: shown once on the terminal, never written to disk. */
+export type GeneratedValue = GeneratedSecret;
 
 /** The EFF large word list (7776 words), the one Go abra's passphrases come from. */
 async function effWordList(): Promise<string[]> {
@@ -35,7 +30,7 @@ export async function generateValues(specs: SecretSpec[]): Promise<GeneratedValu
       version: spec.version,
       remoteName: spec.remoteName,
       kind: policy.kind,
-      value,
+      value: new SecretText(value),
     });
   }
   return out;

@@ -15,7 +15,11 @@ export type Action =
   | 'undeploy'
   | 'backup'
   | 'restore'
-  | 'new-app';
+  | 'new-app'
+  /** Read and change an app's env file: admin only (it may hold credentials). */
+  | 'config'
+  /** Generate an app's secrets: admin only. */
+  | 'secret';
 
 const OPERATOR: ReadonlySet<Action> = new Set([
   'view',

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { describeDeployed } from '../../domain/status/app-status.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, isExpectedError } from '../../errors.js';
 import { appHistory } from '../../services/app/history.js';
 import { appList, type ListedApp } from '../../services/app/list.js';
 import { appLogs } from '../../services/app/logs.js';
@@ -16,7 +16,7 @@ import { appDeploy } from '../../services/deploy/deploy.js';
 import { appMove } from '../../services/release/upgrade.js';
 import type { WebContext, WebEnv, WebKit } from '../app.js';
 import { type Action, may } from '../auth/roles.js';
-import { html } from '../html.js';
+import { type HtmlValue, html } from '../html.js';
 import { actionForm, csrfField, notice, page } from '../layout.js';
 import type { OpContext } from '../ops.js';
 import { appServer } from './lookup.js';
@@ -61,18 +61,26 @@ export function appRoutes(app: Hono<WebEnv>, kit: WebKit): void {
       can('restart') && ps.deployed ? actionForm(`/apps/${name}/restart`, 'Restart all services', csrf) : '',
       can('undeploy') && ps.deployed ? actionForm(`/apps/${name}/undeploy`, 'Undeploy', csrf) : '',
     ];
-    const services = ps.services.map(
-      (
-        s,
-      ) => html`<tr><td>${s.service}</td><td>${s.image}</td><td>${s.replicas}</td><td>${s.version ?? '-'}</td><td>${s.updateState ?? '-'}</td>
-<td><ul>${s.tasks.map((t) => html`<li>${t.state}${t.error ? html` <span class="error">${t.error}</span>` : ''} on ${t.nodeName ?? '?'} since ${t.since}</li>`)}</ul></td></tr>`,
-    );
     const body = html`<p>Server ${server}. ${ps.deployment ? ps.deployment.summary : 'Not deployed.'}</p>
-<nav aria-label="App"><ul class="actions"><li><a href="/apps/${name}/logs">Logs</a></li><li><a href="/apps/${name}/backups">Backups</a></li><li><a href="/apps/${name}/history">History</a></li></ul></nav>
+<nav aria-label="App"><ul class="actions"><li><a href="/apps/${name}/logs">Logs</a></li><li><a href="/apps/${name}/backups">Backups</a></li><li><a href="/apps/${name}/secrets">Secrets</a></li>${can('config') ? html`<li><a href="/apps/${name}/config">Config</a></li>` : ''}<li><a href="/apps/${name}/history">History</a></li></ul></nav>
 <div class="actions" id="app-actions">${actions}</div>
 <h2>Services and tasks</h2>
-${ps.services.length ? html`<table><thead><tr><th scope="col">Service</th><th scope="col">Image</th><th scope="col">Replicas</th><th scope="col">Version</th><th scope="col">Update</th><th scope="col">Tasks</th></tr></thead><tbody>${services}</tbody></table>` : html`<p>No services running.</p>`}`;
+${servicesSection(name, ps)}`;
     return c.html(page(name, body, kit.pageUser(c), '/apps'));
+  });
+
+  // The services section alone: the app page refreshes it in place (htmx, every few seconds).
+  app.get('/apps/:app/services', async (c) => {
+    const name = c.req.param('app');
+    const server = await appServer(name, deps.base);
+    if (!may(c.var.user, 'view', server))
+      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    // A failed refresh says why and keeps refreshing: the server may come back.
+    const ps = await appPs({ app: name, all: false }, deps.base).catch((err: unknown) => {
+      if (!isExpectedError(err)) throw err;
+      return errorMessage(err);
+    });
+    return c.html(servicesSection(name, ps).toString());
   });
 
   app.get('/apps/:app/upgrade', async (c) => {
@@ -348,6 +356,24 @@ ${
 <table><thead><tr><th scope="col">Time</th><th scope="col">Who</th><th scope="col">Command</th><th scope="col">Version</th><th scope="col">Result</th><th scope="col">Message</th></tr></thead><tbody>${rows}</tbody></table>`;
     return c.html(page(`History of ${name}`, body, kit.pageUser(c), '/apps'));
   });
+}
+
+// Live without a script of our own: htmx re-fetches the section; without JavaScript, a reload does.
+function servicesSection(name: string, ps: Awaited<ReturnType<typeof appPs>> | string) {
+  const frame = (inner: HtmlValue) =>
+    html`<section id="services" hx-get="/apps/${name}/services" hx-trigger="every 5s" hx-swap="outerHTML">${inner}</section>`;
+  if (typeof ps === 'string') return frame(notice('error', ps));
+  const rows = ps.services.map(
+    (
+      s,
+    ) => html`<tr><td>${s.service}</td><td>${s.image}</td><td>${s.replicas}</td><td>${s.version ?? '-'}</td><td>${s.updateState ?? '-'}</td>
+<td><ul>${s.tasks.map((t) => html`<li>${t.state}${t.error ? html` <span class="error">${t.error}</span>` : ''} on ${t.nodeName ?? '?'} since ${t.since}</li>`)}</ul></td></tr>`,
+  );
+  return frame(
+    ps.services.length
+      ? html`<table><thead><tr><th scope="col">Service</th><th scope="col">Image</th><th scope="col">Replicas</th><th scope="col">Version</th><th scope="col">Update</th><th scope="col">Tasks</th></tr></thead><tbody>${rows}</tbody></table>`
+      : html`<p>No services running.</p>`,
+  );
 }
 
 function appRow(a: ListedApp) {
