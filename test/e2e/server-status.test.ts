@@ -83,7 +83,7 @@ describe('abra server status', () => {
     assert.equal(r.swarm.nodes, Number(docker(['info', '--format', '{{.Swarm.Nodes}}'])));
     assert.ok(r.swarm.ready >= 1);
     assert.equal(r.memoryBytes, Number(docker(['info', '--format', '{{.MemTotal}}'])));
-    assert.ok(r.disk.imagesBytes > 0, 'the lab images take space');
+    assert.ok(r.disk.images.bytes > 0 && r.disk.images.count > 0, 'the lab images take space');
     const app = (stack: string) => r.apps.find((a) => a.stack === stack);
     assert.deepEqual(app(proxy), {
       stack: proxy,

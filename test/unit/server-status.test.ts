@@ -82,9 +82,9 @@ describe('summariseServer', () => {
     });
     assert.equal(r.memoryBytes, 4 * 1024 ** 3);
     assert.deepEqual(r.disk, {
-      imagesBytes: 1000,
-      containersBytes: 15,
-      volumesBytes: 300,
+      images: { count: 0, bytes: 1000, unused: 0 },
+      containers: { count: 2, running: 0, bytes: 15 },
+      volumes: { count: 3, bytes: 300, unused: 0 },
       buildCacheBytes: 0,
     });
     assert.deepEqual(

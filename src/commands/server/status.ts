@@ -41,8 +41,9 @@ function describe(row: ServerStatusRow): string {
         : '') +
       (s.engines.length > 1 ? `; engines ${s.engines.join(', ')}` : ''),
     `  memory  ${formatBytes(r.memoryBytes)}, ${r.cpus} CPU${r.cpus === 1 ? '' : 's'}`,
-    `  disk    images ${formatBytes(r.disk.imagesBytes)}, containers ${formatBytes(r.disk.containersBytes)}, ` +
-      `volumes ${formatBytes(r.disk.volumesBytes)}, build cache ${formatBytes(r.disk.buildCacheBytes)}`,
+    `  disk    images ${formatBytes(r.disk.images.bytes)} (${r.disk.images.count}), ` +
+      `containers ${formatBytes(r.disk.containers.bytes)} (${r.disk.containers.count}), ` +
+      `volumes ${formatBytes(r.disk.volumes.bytes)} (${r.disk.volumes.count}), build cache ${formatBytes(r.disk.buildCacheBytes)}`,
     `  proxy   ${r.proxy ? `${r.proxy.stack} (${r.proxy.version ?? 'version unknown'}) ${health(r.proxy)}` : 'none (no app of the traefik recipe is deployed)'}`,
   ];
   if (r.apps.length === 0) lines.push('  apps    none deployed');

@@ -2,6 +2,7 @@
 // (version, info, nodes, system df, stack services with task counts). Pure, golden-tested.
 
 import { type ServiceView, type StackSummary, summariseStacks } from './app-status.js';
+import { type DiskSummary, type DiskUsageView, summariseDisk } from './server-overview.js';
 
 /** The recipe whose app is a Co-op Cloud server's proxy. */
 export const PROXY_RECIPE = 'traefik';
@@ -20,12 +21,7 @@ export interface EngineAnswers {
     Status: { State: string };
     Description: { Engine?: { EngineVersion?: string } };
   }[];
-  df: {
-    LayersSize?: number;
-    Containers?: { SizeRw?: number }[] | null;
-    Volumes?: { UsageData?: { Size: number } | null }[] | null;
-    BuildCache?: { Size?: number }[] | null;
-  };
+  df: DiskUsageView;
   services?: readonly ServiceView[];
 }
 
@@ -55,7 +51,8 @@ export interface ServerReport {
   };
   cpus: number;
   memoryBytes: number;
-  disk: { imagesBytes: number; containersBytes: number; volumesBytes: number; buildCacheBytes: number };
+  /** The same fold as the dashboard's servers page. */
+  disk: DiskSummary;
   /** The traefik app, when one is deployed. */
   proxy: AppRow | undefined;
   apps: AppRow[];
@@ -80,8 +77,6 @@ export function summariseServer(a: EngineAnswers): ServerReport {
     desired: s.desired,
     health: healthOf(s),
   }));
-  const sum = (xs: readonly (number | undefined)[]) =>
-    xs.reduce<number>((n, x) => n + Math.max(0, x ?? 0), 0);
   return {
     docker: {
       version: a.version.Version,
@@ -100,13 +95,7 @@ export function summariseServer(a: EngineAnswers): ServerReport {
     },
     cpus: a.info.NCPU,
     memoryBytes: a.info.MemTotal,
-    disk: {
-      imagesBytes: Math.max(0, a.df.LayersSize ?? 0),
-      containersBytes: sum((a.df.Containers ?? []).map((c) => c.SizeRw)),
-      // -1 means the engine did not compute it.
-      volumesBytes: sum((a.df.Volumes ?? []).map((v) => v.UsageData?.Size)),
-      buildCacheBytes: sum((a.df.BuildCache ?? []).map((b) => b.Size)),
-    },
+    disk: summariseDisk(a.df),
     proxy: apps.find((x) => x.recipe === PROXY_RECIPE),
     apps,
   };

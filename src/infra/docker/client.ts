@@ -102,11 +102,11 @@ export interface VolumeUsage {
 }
 
 export interface SystemDf {
-  LayersSize?: number;
-  Images?: { Size?: number; SharedSize?: number }[] | null;
-  Containers?: { SizeRw?: number }[] | null;
-  Volumes?: VolumeUsage[] | null;
-  BuildCache?: { Size?: number }[] | null;
+  LayersSize?: number | null;
+  Images?: { Size?: number | null; SharedSize?: number | null; Containers?: number | null }[] | null;
+  Containers?: { SizeRw?: number | null; State?: string | null }[] | null;
+  Volumes?: { Name?: string; UsageData?: { Size?: number | null; RefCount?: number | null } | null }[] | null;
+  BuildCache?: { Size?: number | null }[] | null;
 }
 
 export type PruneKind = 'containers' | 'networks' | 'images' | 'volumes';
