@@ -30,6 +30,8 @@ interface Host {
   loginsWithGroup: number;
   /** The start command exits 0 but the daemon dies at once. */
   daemonDies: boolean;
+  /** What else goes wrong: the login shell is not POSIX, dpkg was interrupted, the start fails. */
+  fault: 'none' | 'probe' | 'dpkg' | 'start';
 }
 
 const DEBIAN = 'os.ID=debian\nos.VERSION_ID="12"\nos.PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"';
@@ -53,6 +55,7 @@ function freshHost(over: Partial<Host> = {}): Host {
     servicePorts: [],
     loginsWithGroup: 0,
     daemonDies: false,
+    fault: 'none',
     ...over,
   };
 }
@@ -65,6 +68,23 @@ function world(host: Host) {
   const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' });
   const shell = {
     run: async (cmd: string) => {
+      if (cmd.includes('uid=$(id -u)') && host.fault === 'probe') {
+        commands.push('probe');
+        return { code: 1, stdout: '', stderr: "fish: Unsupported use of '='." };
+      }
+      if (cmd.includes('apt-get install') && host.fault === 'dpkg') {
+        commands.push('apt-get install');
+        return {
+          code: 100,
+          stdout:
+            "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.\n",
+          stderr: '',
+        };
+      }
+      if (cmd.includes('docker start') && host.fault === 'start') {
+        commands.push('service docker start');
+        return { code: 1, stdout: 'Job for docker.service failed.\n', stderr: '' };
+      }
       if (cmd.includes('uid=$(id -u)')) {
         commands.push('probe');
         const lines = [
@@ -377,5 +397,16 @@ describe('server bootstrap service', () => {
     assert.match(err.message, /did not answer within 60s/);
     assert.equal(host.swarm, 'inactive');
     assert.ok(w.api.filter((a) => a === 'ping').length > 100, 'it kept asking until the deadline');
+  });
+
+  it('a shell that cannot run the probe, an interrupted dpkg, a start that fails: clear errors', async () => {
+    const probe = await refused(world(freshHost({ fault: 'probe' })), 'bootstrap_probe_failed');
+    assert.match(probe.message, /Could not probe srv: fish: Unsupported use/);
+    const dpkg = await refused(world(freshHost({ fault: 'dpkg' })), 'bootstrap_dpkg_interrupted');
+    assert.match(dpkg.hint ?? '', /dpkg --configure -a/);
+    const host = freshHost({ installed: true, init: 'service', fault: 'start' });
+    const start = await refused(world(host), 'bootstrap_step_failed');
+    assert.match(start.message, /Could not start Docker on srv .*Job for docker\.service failed/);
+    assert.equal(host.swarm, 'inactive');
   });
 });

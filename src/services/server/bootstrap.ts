@@ -130,7 +130,7 @@ export async function serverBootstrap(
   }
 
   const engine = deps.engine(server);
-  if (!facts.dockerRunning) dockerVersion = await waitForDaemon(server, engine, deps);
+  if (!facts.dockerRunning) await waitForDaemon(server, engine, deps);
   const [info, networks] = await Promise.all([engine.info(), engine.listNetworks({ name: [PROXY_NETWORK] })]);
   // Only a manager can list services; a node outside a swarm has none.
   const managing = info.Swarm.LocalNodeState === 'active' && info.Swarm.ControlAvailable;
@@ -265,12 +265,12 @@ async function waitForDaemon(
   server: string,
   engine: BootstrapEngine,
   deps: Pick<Deps, 'clock'>,
-): Promise<string | undefined> {
+): Promise<void> {
   const deadline = deps.clock.now() + DAEMON_WAIT_MS;
   for (;;) {
     try {
       await engine.ping();
-      return undefined;
+      return;
     } catch (err) {
       if (deps.clock.now() > deadline) {
         throw new RemoteError(
