@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark under bench/, one table. Figures, never assertions.
 import { benchApiLatency } from './api-latency.js';
 import { benchBackup } from './backup.js';
+import { benchBootstrap } from './bootstrap.js';
 import { benchCatalogue } from './catalogue.js';
 import { benchCliStartup } from './cli-startup.js';
 import { benchComposeLoad } from './compose-load.js';
@@ -19,6 +20,7 @@ const benches: [string, () => Promise<BenchRow[]>][] = [
   ['fleet-status', benchFleetStatus],
   ['upgrade', benchUpgrade],
   ['backup', benchBackup],
+  ['bootstrap', benchBootstrap],
   ['web', benchWeb],
   ['multinode', benchMultinode],
   ['catalogue', benchCatalogue],

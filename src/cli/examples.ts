@@ -7,6 +7,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra server add --local                 # the Docker engine on this machine, as "default"',
     'abra server add swarm.example.com       # a server reached over SSH (~/.ssh/config applies)',
   ],
+  'server bootstrap': [
+    'abra server bootstrap swarm.example.com                 # Docker, swarm init, network proxy; re-run is a no-op',
+    'abra server bootstrap swarm.example.com --advertise-addr 203.0.113.10',
+    'abra server bootstrap swarm.example.com --force        # although something else serves port 80/443',
+  ],
   'server ls': ['abra server ls', 'abra server ls --machine'],
   'server nodes': ['abra server nodes swarm.example.com', 'abra server nodes swarm.example.com --machine'],
   'server node label': [
@@ -19,6 +24,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   ],
   'server node pause': ['abra server node pause swarm.example.com web2'],
   'server node activate': ['abra server node activate swarm.example.com web2'],
+  'server status': [
+    'abra server status swarm.example.com',
+    'abra server status                       # every server at once, one connection each',
+    'abra server status --machine',
+  ],
   'server rm': ['abra server rm swarm.example.com', 'abra -n server rm swarm.example.com   # no question'],
   'server backup-config': [
     'abra server backup-config swarm.example.com',

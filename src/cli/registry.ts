@@ -47,10 +47,22 @@ export const registry: NounSpec[] = [
         load: () => import('../commands/server/add.js'),
       },
       {
+        name: 'bootstrap',
+        aliases: [],
+        summary: 'Make a Debian/Ubuntu host ready: Docker, swarm init, the proxy network',
+        load: () => import('../commands/server/bootstrap.js'),
+      },
+      {
         name: 'ls',
         aliases: ['list'],
         summary: 'List servers with their Docker and Swarm status',
         load: () => import('../commands/server/ls.js'),
+      },
+      {
+        name: 'status',
+        aliases: [],
+        summary: 'Versions, nodes, memory, disk, the proxy and app health of one or every server',
+        load: () => import('../commands/server/status.js'),
       },
       {
         name: 'nodes',

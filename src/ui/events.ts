@@ -197,6 +197,8 @@ export function describeEvent(
       return `    ${e.service} | ${e.line}`;
     case 'move':
       return e.step === 'plan' ? e.detail : `  ${e.server}: ${e.detail}`;
+    case 'bootstrap':
+      return `  ${e.step.padEnd(14)} ${e.result === 'changed' ? 'changed ' : e.result === 'already' ? 'already ' : 'ok      '} ${e.detail}`;
     case 'status':
       return undefined;
     case 'test.step':

@@ -259,7 +259,17 @@ describe('completion candidates (golden, the real commands)', () => {
     assert.deepEqual(live('a sc g blog.example.com '), ['admin_password', 'db_password']);
     assert.deepEqual(live('app backup '), ['create', 'ls', 'download', 'forget']);
     assert.deepEqual(live('web user '), ['add', 'rm', 'ls']);
-    assert.deepEqual(live('server '), ['add', 'ls', 'nodes', 'rm', 'backup-config', 'backup-init', 'prune']);
+    assert.deepEqual(live('server '), [
+      'add',
+      'bootstrap',
+      'ls',
+      'status',
+      'nodes',
+      'rm',
+      'backup-config',
+      'backup-init',
+      'prune',
+    ]);
     assert.ok(!live('').includes('__complete'), 'the hidden command is not offered');
     // names win over aliases: `sc` (secret) is not offered next to `scale`
     assert.deepEqual(live('app sc'), ['scale']);

@@ -11,7 +11,8 @@ export function define(cmd: Command): void {
     .addHelpText(
       'after',
       '\nabra reads ~/.ssh/config (HostName, User, Port, IdentityFile), ssh-agent and ~/.ssh/known_hosts.\n' +
-        'The server must run Docker with Swarm active on a manager node.\n\n' +
+        'The server must run Docker with Swarm active on a manager node. When Docker or Swarm is\n' +
+        'missing, abra offers to bootstrap it on a terminal; otherwise it names `abra server bootstrap`.\n\n' +
         'Examples:\n  abra server add --local\n  abra server add swarm.example.com\n',
     )
     .action(async (host: string | undefined, opts: { local?: boolean; machine?: boolean }, self: Command) =>

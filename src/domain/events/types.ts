@@ -34,6 +34,17 @@ export type MoveStep =
   | 'source-cleaned'
   | 'target-cleaned';
 
+/** The steps of `server bootstrap`, in order (see domain/bootstrap/plan.ts). */
+export type BootstrapStepName =
+  | 'os'
+  | 'privileges'
+  | 'ports'
+  | 'docker-install'
+  | 'docker-start'
+  | 'docker-group'
+  | 'swarm'
+  | 'proxy-network';
+
 export type OperationResult = 'ok' | 'failed' | 'rolled-back' | 'cancelled';
 
 export interface PlanSummaryService {
@@ -79,6 +90,16 @@ export type OperationEvent =
       server: string;
       detail: string;
       bytes?: number;
+    }
+  | {
+      type: 'bootstrap';
+      server: string;
+      step: BootstrapStepName;
+      /** checked: a precondition holds; already: nothing to change; changed: done now. */
+      result: 'checked' | 'already' | 'changed';
+      detail: string;
+      /** How long the step took on the server (0 for what the probe answered). */
+      ms: number;
     }
   /** Values just stored as swarm secrets, which nobody can read back: the one chance to see them. */
   | { type: 'secrets.generated'; app: string; server: string; secrets: GeneratedSecret[] }

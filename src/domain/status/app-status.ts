@@ -26,6 +26,8 @@ export interface StackSummary {
   /** `coop-cloud.<stack>.chaos` as written ("true"/"false"). */
   chaos?: string;
   chaosVersion?: string;
+  /** `coop-cloud.<stack>.recipe`: which recipe the app was deployed from. */
+  recipe?: string;
 }
 
 export type DeployState = 'deployed' | 'undeployed' | 'unknown';
@@ -81,7 +83,9 @@ export function summariseStacks(services: readonly ServiceView[]): Map<string, S
     const version = label('version');
     const chaos = label('chaos');
     const chaosVersion = label('chaos-version');
+    const recipe = label('recipe');
     if (version !== undefined) summary.version = version;
+    if (recipe !== undefined) summary.recipe = recipe;
     if (chaos !== undefined) summary.chaos = chaos;
     if (chaosVersion !== undefined) summary.chaosVersion = chaosVersion;
     out.set(stack, summary);

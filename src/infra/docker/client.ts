@@ -102,6 +102,14 @@ export interface VolumeUsage {
   UsageData?: { Size: number; RefCount: number } | null;
 }
 
+export interface SystemDf {
+  LayersSize?: number | null;
+  Images?: { Size?: number | null; SharedSize?: number | null; Containers?: number | null }[] | null;
+  Containers?: { SizeRw?: number | null; State?: string | null }[] | null;
+  Volumes?: { Name?: string; UsageData?: { Size?: number | null; RefCount?: number | null } | null }[] | null;
+  BuildCache?: { Size?: number | null }[] | null;
+}
+
 export type PruneKind = 'containers' | 'networks' | 'images' | 'volumes';
 
 export interface PruneAnswer {
@@ -352,6 +360,19 @@ export class DockerClient {
 
   listTasks(filters?: Filters): Promise<TaskSummary[]> {
     return this.request<TaskSummary[]>('GET', '/tasks', { query: { filters }, expect: 'array' });
+  }
+
+  /** `docker swarm init`: this engine becomes the first manager of a new swarm; its node id. */
+  swarmInit(spec: { AdvertiseAddr: string; ListenAddr?: string }): Promise<string> {
+    return this.request<string>('POST', '/swarm/init', {
+      body: { ListenAddr: spec.ListenAddr ?? '0.0.0.0:2377', AdvertiseAddr: spec.AdvertiseAddr },
+      timeoutMs: 120_000,
+    });
+  }
+
+  /** `GET /system/df`: what images, containers, volumes and the build cache take on disk. */
+  systemDf(): Promise<SystemDf> {
+    return this.request<SystemDf>('GET', '/system/df', { expect: 'object', timeoutMs: 120_000 });
   }
 
   // --- swarm objects ------------------------------------------------------------------------

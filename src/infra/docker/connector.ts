@@ -1,5 +1,5 @@
 import { DEFAULT_GATEWAY_IMAGE } from '../../domain/gateway/spec.js';
-import type { DockerChannelMode, SshPool, SshPoolStats } from '../ssh/pool.js';
+import type { DockerChannelMode, RemoteShell, SshPool, SshPoolStats } from '../ssh/pool.js';
 import { LOCAL_SERVER } from '../store/servers.js';
 import { DockerClient } from './client.js';
 import { type Gateway, openGateway } from './gateway.js';
@@ -77,6 +77,14 @@ export class DockerConnector {
       g.catch(() => this.gateways.delete(key));
     }
     return g.then((x) => x.client);
+  }
+
+  /** A shell on a remote server, on the same pooled SSH connection as its Engine API. */
+  shell(server: string): RemoteShell {
+    return {
+      run: async (command) => (await (await this.sshPool()).session(server)).exec(command),
+      reconnect: async () => (await this.sshPool()).drop(server),
+    };
   }
 
   sshPool(): Promise<SshPool> {

@@ -6,6 +6,14 @@ import { connectSsh, type DebugLog } from './connect.js';
 
 export const REMOTE_DOCKER_SOCKET = '/var/run/docker.sock';
 
+/** Commands on a server over its pooled SSH connection (bootstrap's remote shell). */
+export interface RemoteShell {
+  /** Run one command line in the login user's shell; never throws for a non-zero exit. */
+  run(command: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Log in again (after the user joined a group); later runs and API calls use the new login. */
+  reconnect(): Promise<void>;
+}
+
 export type DockerChannelMode = 'streamlocal' | 'dial-stdio';
 
 export interface SshPoolOptions {
@@ -63,6 +71,14 @@ export class SshPool {
       forget();
     });
     return new SshSession(server, target, client, this.counters, this.opts.debug, this.opts.dockerChannel);
+  }
+
+  /** Close and forget a server's connection: the next use logs in afresh (new group membership). */
+  async drop(server: string): Promise<void> {
+    const existing = this.sessions.get(server);
+    if (!existing) return;
+    this.sessions.delete(server);
+    await existing.then((s) => s.close()).catch(() => undefined);
   }
 
   stats(): SshPoolStats {

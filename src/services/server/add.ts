@@ -1,6 +1,7 @@
-import { RemoteError, UserError } from '../../errors.js';
+import { EngineError, RemoteError, UserError } from '../../errors.js';
 import { LOCAL_SERVER, validateServerName } from '../../infra/store/servers.js';
 import type { Deps } from '../deps.js';
+import { type BootstrapResult, serverBootstrap } from './bootstrap.js';
 import { inspectServer, PROXY_NETWORK, requireUsableSwarm, type ServerStatus } from './probe.js';
 
 export interface ServerAddOptions {
@@ -17,7 +18,12 @@ export interface ServerAddResult {
   created: boolean;
   status: ServerStatus;
   warnings: string[];
+  /** Set when the server lacked Docker or Swarm and the operator chose to bootstrap it. */
+  bootstrap?: BootstrapResult;
 }
+
+/** What `server bootstrap` can fix: no Docker, Docker stopped, no swarm yet. */
+const BOOTSTRAPPABLE = new Set(['docker_not_installed', 'docker_not_running', 'swarm_inactive']);
 
 /**
  * Register a server: prove SSH works, Docker answers and Swarm is active on a manager, and
@@ -25,13 +31,39 @@ export interface ServerAddResult {
  */
 export async function serverAdd(
   opts: ServerAddOptions,
-  deps: Pick<Deps, 'servers' | 'docker' | 'events' | 'prompt' | 'git'>,
+  deps: Pick<Deps, 'servers' | 'docker' | 'events' | 'prompt' | 'git' | 'clock'>,
 ): Promise<ServerAddResult> {
   const name = resolveName(opts);
   const docker = deps.docker.client(name);
   deps.events({ type: 'debug', message: `server add ${name}: checking ${docker.endpoint}` });
-  const status = await inspectServer(docker);
-  requireUsableSwarm(name, status);
+  let status: ServerStatus;
+  let bootstrap: BootstrapResult | undefined;
+  try {
+    status = await inspectServer(docker);
+    requireUsableSwarm(name, status);
+  } catch (err) {
+    const code = err instanceof RemoteError || err instanceof EngineError ? err.code : undefined;
+    if (name === LOCAL_SERVER || !code || !BOOTSTRAPPABLE.has(code)) throw err;
+    // Only a person at a terminal is offered it: --no-input would answer yes to a change
+    // this large without anyone having asked for it.
+    const yes =
+      deps.prompt.interactive &&
+      (await deps.prompt.confirm(
+        `${(err as Error).message}. Bootstrap ${name} now (install Docker if missing, swarm init, network proxy)?`,
+      ));
+    if (!yes) throw withBootstrapHint(name, err as RemoteError | EngineError);
+    bootstrap = await serverBootstrap(
+      { server: name, force: false },
+      {
+        events: deps.events,
+        clock: deps.clock,
+        shell: (s) => deps.docker.shell(s),
+        engine: (s) => deps.docker.client(s),
+      },
+    );
+    status = await inspectServer(docker);
+    requireUsableSwarm(name, status);
+  }
 
   const warnings: string[] = [];
   if (!status.proxyNetwork) {
@@ -42,7 +74,22 @@ export async function serverAdd(
   }
   const created = !(await deps.servers.exists(name));
   const dir = created ? await deps.servers.create(name) : deps.servers.dirOf(name);
-  return { name, endpoint: docker.endpoint, dir, created, status, warnings };
+  return {
+    name,
+    endpoint: docker.endpoint,
+    dir,
+    created,
+    status,
+    warnings,
+    ...(bootstrap ? { bootstrap } : {}),
+  };
+}
+
+function withBootstrapHint(server: string, err: RemoteError | EngineError): RemoteError | EngineError {
+  const hint = `Run \`abra server bootstrap ${server}\` (installs Docker if missing, runs swarm init, creates the proxy network), then add the server again.`;
+  return err instanceof EngineError
+    ? new EngineError(server, err.message, { hint, code: err.code, cause: err })
+    : new RemoteError(server, err.message, { hint, code: err.code, cause: err });
 }
 
 function resolveName(opts: ServerAddOptions): string {
