@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab, makeOperator } from '../test/helpers/lab.js';
+import { readUsage, USAGE_HOOK } from '../test/helpers/usage.js';
 import { type BenchRow, median, nowMs } from './lib.js';
 
 const BIN = new URL('../bin/abra.js', import.meta.url).pathname;
-const RSS_HOOK = new URL('../test/hostile/rss-hook.mjs', import.meta.url).pathname;
+const RSS_HOOK = USAGE_HOOK;
 const MiB = 1024 * 1024;
 const RUNS = 3;
 
@@ -89,7 +90,7 @@ export async function benchBackup(): Promise<BenchRow[]> {
       const rssFile = join(op.home, `rss-${randomBytes(3).toString('hex')}`);
       const t = nowMs();
       abra(['app', 'backup', 'create', domain], rssFile);
-      return { ms: nowMs() - t, rssKiB: Number(readFileSync(rssFile, 'utf8')) };
+      return { ms: nowMs() - t, rssKiB: readUsage(rssFile).maxRSS };
     };
 
     fill(64);

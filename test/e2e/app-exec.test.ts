@@ -26,6 +26,7 @@ import { runPostDeployCmds } from '../../src/services/app/cmd.js';
 import { systemClock } from '../../src/services/deps.js';
 import { freePort, HelloWorld } from '../helpers/hello-world.js';
 import { docker, hostBlock, loadLab } from '../helpers/lab.js';
+import { readUsage, USAGE_HOOK } from '../helpers/usage.js';
 
 // app run, app cmd and app cp against a deployed HelloWorld app (busybox image), over the
 // local socket and over the lab's SSH server (which reaches the same engine).
@@ -48,7 +49,7 @@ fail_with () {
 `;
 
 const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
-const RSS_HOOK = new URL('../hostile/rss-hook.mjs', import.meta.url).pathname;
+const RSS_HOOK = USAGE_HOOK;
 
 let world: HelloWorld;
 
@@ -112,7 +113,7 @@ function abraWithRss(args: string[]): Promise<{ code: number | null; stderr: str
       stderr += d.toString();
     });
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stderr, rssKiB: Number(readFileSync(rssFile, 'utf8')) }));
+    child.once('close', (code) => resolve({ code, stderr, rssKiB: readUsage(rssFile).maxRSS }));
   });
 }
 
