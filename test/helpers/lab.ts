@@ -25,7 +25,16 @@ export interface Lab {
   noSwarmSock: string;
   userNoPerm: string;
   userNoDocker: string;
-  images: { busybox: string; nginx: string; postgres: string; restic: string; socat: string };
+  images: {
+    busybox: string;
+    nginx: string;
+    postgres: string;
+    restic: string;
+    socat: string;
+    /** The ACME test CA and the traefik stand-in (test fixture); lab.env of an older setup lacks them. */
+    pebble: string;
+    proxyFixture: string;
+  };
 }
 
 export function loadLab(): Lab {
@@ -62,6 +71,8 @@ export function loadLab(): Lab {
       postgres: need('ABRA_LAB_IMAGE_POSTGRES'),
       restic: need('ABRA_LAB_IMAGE_RESTIC'),
       socat: need('ABRA_LAB_IMAGE_SOCAT'),
+      pebble: v.ABRA_LAB_IMAGE_PEBBLE || 'abra-lab/pebble:1',
+      proxyFixture: v.ABRA_LAB_IMAGE_PROXY_FIXTURE || 'abra-lab/proxy-fixture:1',
     },
   };
 }

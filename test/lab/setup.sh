@@ -6,9 +6,9 @@
 # under a second (+ one `docker image inspect` for the images). See test/lab/README.md.
 #
 #   1. apt packages: docker.io openssh-server openssh-client busybox-static debootstrap git restic tmux
-#      chromium bash-completion zsh fish (tmux: test/helpers/tty.ts drives the prompts through a
-#      real pseudo-terminal; chromium: the dashboard e2e drives it with playwright-core; no browser
-#      is downloaded; bash-completion, zsh, fish: test/e2e/completion loads `abra autocomplete`'s
+#      chromium caddy pebble bash-completion zsh fish (tmux: test/helpers/tty.ts drives the prompts
+#      through a real pseudo-terminal; chromium: the dashboard e2e drives it with playwright-core; no
+#      browser is downloaded; caddy, pebble: what the proxy fixture and ACME CA images install; bash-completion, zsh, fish: test/e2e/completion loads `abra autocomplete`'s
 #      scripts into each shell)
 #   2. main dockerd on /var/run/docker.sock, swarm init (advertise 127.0.0.1), overlay net `proxy`
 #   3. a second dockerd that is NOT in swarm mode, on /run/abra-lab/noswarm.sock
@@ -16,7 +16,8 @@
 #   5. a second sshd on 127.0.0.1:$ABRA_LAB_SSH_NOSWARM_PORT (2223) in its own mount namespace
 #      where /var/run/docker.sock is the non-swarm daemon
 #   6. client files (known_hosts, ssh_config, bin/ssh wrapper) and self-tests
-#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1}  (images/build-all.sh)
+#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1,pebble:1,
+#      proxy-fixture:1}  (images/build-all.sh)
 #   8. /var/lib/abra-lab/lab.env for the tests
 #
 # Environment:
@@ -54,6 +55,8 @@ IMG_NGINX=abra-lab/nginx:1
 IMG_POSTGRES=abra-lab/postgres:15
 IMG_RESTIC=abra-lab/restic:1
 IMG_SOCAT=abra-lab/socat:1
+IMG_PEBBLE=abra-lab/pebble:1
+IMG_PROXY_FIXTURE=abra-lab/proxy-fixture:1
 
 export DOCKER_HOST=unix://$MAIN_SOCK
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -86,7 +89,7 @@ flock -w 900 9 || die "another setup.sh holds $LAB/setup.lock"
 step engine
 ping_sock "$MAIN_SOCK" || VERIFY=1
 ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
-  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium bash-completion zsh fish 9>&- \
+  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium caddy pebble bash-completion zsh fish 9>&- \
   || die "scripts/engine-up.sh failed"
 
 # ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------
@@ -414,7 +417,9 @@ ABRA_LAB_IMAGE_BUSYBOX=$IMG_BUSYBOX
 ABRA_LAB_IMAGE_NGINX=$IMG_NGINX
 ABRA_LAB_IMAGE_POSTGRES=$IMG_POSTGRES
 ABRA_LAB_IMAGE_RESTIC=$IMG_RESTIC
-ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT"
+ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT
+ABRA_LAB_IMAGE_PEBBLE=$IMG_PEBBLE
+ABRA_LAB_IMAGE_PROXY_FIXTURE=$IMG_PROXY_FIXTURE"
 if write_if_changed "$LAB/lab.env" 644 "$env_text"; then log "written $LAB/lab.env"; else log "unchanged $LAB/lab.env"; fi
 
 STEP=total STEP_T=$T0
