@@ -114,7 +114,7 @@ export async function deployRelease(
   const started = deps.clock.now();
   for (const message of release.warnings) deps.events({ type: 'warning', message });
   const loaded = await loadRelease(app, release, deps);
-  if (!opts.noDomainChecks) await checkDomain(app, loaded.env.DOMAIN, deps);
+  if (!opts.noDomainChecks) await checkDomain(app, loaded.env, deps);
   return runOperation(
     {
       kind: opts.kind,
