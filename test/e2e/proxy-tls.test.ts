@@ -220,7 +220,8 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
     const made = await run('app', 'new', 'traefik', '-s', 'default', '-D', PROXY, '-n');
     assert.equal(made.code, 0, made.stderr);
     appendEnv(PROXY, { COMPOSE_FILE: '"compose.yml:compose.lab.yml"', LETS_ENCRYPT_EMAIL: `certs@${PROXY}` });
-    const res = await run('app', 'deploy', PROXY, '-n');
+    // Its own route is the dashboard (api@internal), which the fixture does not serve: no URL.
+    const res = await run('app', 'deploy', PROXY, '-n', '--no-probe');
     assert.equal(res.code, 0, res.stderr);
     const stack = stackOf(PROXY);
     const spec = JSON.parse(docker(['service', 'inspect', `${stack}_app`, '--format', '{{json .Spec}}'])) as {
@@ -249,6 +250,23 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
     assert.equal(made.code, 0, made.stderr);
     const res = await run('app', 'deploy', APP, '-n');
     assert.equal(res.code, 0, res.stderr);
+    // The deploy printed the URL and probed it (on the local server, via 127.0.0.1: the .test
+    // domain resolves nowhere) once the fixture routed it: 200 with pebble's certificate, which
+    // no system trusts, so it is a warning and the deploy still succeeded.
+    const url = `https://${APP}/`;
+    assert.match(
+      res.stdout,
+      new RegExp(
+        `^${url.replaceAll('.', '\\.')}  warning: certificate not trusted: \\w+ \\(issuer CN=Pebble Intermediate CA [0-9a-f]+\\)$`,
+        'm',
+      ),
+    );
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `${url.replaceAll('.', '\\.')} via 127\\.0\\.0\\.1 answers 200, certificate by CN=Pebble Intermediate CA`,
+      ),
+    );
     // The fixture reads the labels every 2 s, then gets the certificate from pebble.
     let last = curlTls(APP);
     const deadline = Date.now() + 60_000;
@@ -259,6 +277,21 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
     assert.equal(last.code, 0, `curl never answered: ${last.verbose}`);
     assert.match(last.body, /Welcome to nginx!/);
     assert.match(last.verbose, /issuer: CN ?= ?Pebble Intermediate CA/);
+
+    const check = await run('app', 'check', APP, '--reachable', '--machine');
+    assert.equal(check.code, 0, check.stderr);
+    const report = JSON.parse(check.stdout) as {
+      ok: boolean;
+      urls: { url: string; via: string; status: number; certificate: { issuer: string; daysLeft: number } }[];
+    };
+    assert.equal(report.ok, false);
+    assert.equal(report.urls.length, 1);
+    const [u] = report.urls;
+    assert.equal(u?.url, url);
+    assert.equal(u?.via, '127.0.0.1');
+    assert.equal(u?.status, 200);
+    assert.match(u?.certificate.issuer ?? '', /^CN=Pebble Intermediate CA [0-9a-f]+$/);
+    assert.ok((u?.certificate.daysLeft ?? 0) > 30);
     assert.match(
       last.verbose,
       new RegExp(

@@ -12,13 +12,21 @@ import { fetchOnce } from '../../infra/http/fetch-once.js';
 import { LOCAL_SERVER } from '../../infra/store/servers.js';
 import type { Deps } from '../deps.js';
 import { shortName } from '../stack/read.js';
-import type { ResolvedApp } from './resolve.js';
+import { type ResolvedApp, resolveApp } from './resolve.js';
 
 export interface ReachabilityOptions {
   /** The whole probe of one URL, redirects included. */
   timeoutMs?: number;
   /** Body bytes read per answer; the rest is never downloaded. */
   maxBytes?: number;
+  /**
+   * Right after a deploy the proxy may not have the route or the certificate yet: keep probing
+   * a URL whose problem may be that (no answer, 404, 502-504, a self-signed default certificate)
+   * for up to this long. 0 (app check): the state now.
+   */
+  settleMs?: number;
+  /** Report each URL as an info/warning event (deploy); app check prints a table instead. */
+  announce?: boolean;
 }
 
 export interface Reachability {
@@ -50,8 +58,14 @@ export async function probeApp(
   const routes = appRoutes(
     services.map((s) => ({ name: shortName(app.stack, s.Spec?.Name ?? ''), labels: s.Spec?.Labels ?? {} })),
   );
-  const urls = await Promise.all(routes.map((r) => probeUrl(r.url, app.server, opts, deps)));
-  for (const v of urls) {
+  const settleMs = opts.settleMs ?? 0;
+  if (settleMs > 0 && routes.length > 0)
+    deps.events({
+      type: 'info',
+      message: `probing ${routes.map((r) => r.url).join(', ')} (up to ${Math.round(settleMs / 1000)}s while the proxy picks up the route)`,
+    });
+  const urls = await Promise.all(routes.map((r) => settled(r.url, app.server, opts, settleMs, deps)));
+  for (const v of opts.announce ? urls : []) {
     const via = v.via ? ` via ${v.via}` : '';
     const cert = v.certificate
       ? `, certificate by ${v.certificate.issuer}, expires ${v.certificate.expires.slice(0, 10)}`
@@ -64,6 +78,32 @@ export async function probeApp(
       });
   }
   return { app: app.name, server: app.server, urls, ok: urls.every((u) => u.ok) };
+}
+
+async function settled(
+  url: string,
+  server: string,
+  opts: ReachabilityOptions,
+  settleMs: number,
+  deps: ProbeDeps,
+): Promise<ProbeVerdict> {
+  const until = deps.clock.now() + settleMs;
+  let v = await probeUrl(url, server, opts, deps);
+  while (!v.ok && transient(v) && deps.clock.now() < until) {
+    await deps.clock.sleep(1000);
+    v = await probeUrl(url, server, opts, deps);
+  }
+  return v;
+}
+
+/** Problems a proxy shows while it is still picking up a new app. */
+function transient(v: ProbeVerdict): boolean {
+  return (
+    v.status === undefined ||
+    v.status === 404 ||
+    (v.status >= 502 && v.status <= 504) ||
+    (v.certificate?.problems.some((p) => p.startsWith('self-signed')) ?? false)
+  );
 }
 
 /** Probe one URL (exported for the service tests, which point it at a local HTTPS server). */
@@ -119,4 +159,13 @@ async function resolves(host: string, deps: Pick<Deps, 'dns'>): Promise<boolean>
     deps.dns.lookup6(host).catch(() => []),
   ]);
   return v4.length + v6.length > 0;
+}
+
+/** `abra app check --reachable`: the app's URLs, probed now (no waiting for a proxy to settle). */
+export async function appReachable(
+  opts: { app: string; timeoutMs?: number },
+  deps: ProbeDeps & Pick<Deps, 'paths' | 'docker'>,
+): Promise<Reachability> {
+  const app = await resolveApp(opts.app, deps);
+  return probeApp(app, { ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) }, deps);
 }
