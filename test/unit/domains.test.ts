@@ -7,6 +7,7 @@ import {
 } from '../../src/domain/domains/certificate.js';
 import { dnsVerdict, normal6 } from '../../src/domain/domains/dns.js';
 import { parseExtraDomains, ruleHosts } from '../../src/domain/domains/extra-domains.js';
+import { followable, type ProbeFacts, probeVerdict } from '../../src/domain/domains/probe.js';
 import { appRoutes } from '../../src/domain/domains/routes.js';
 
 describe("parseExtraDomains (the recipes' `, \\`name\\`` list)", () => {
@@ -224,5 +225,66 @@ describe('certificateVerdict', () => {
     assert.equal(nameMatches('*.example.com', 'a.b.example.com'), false);
     assert.equal(nameMatches('*.example.com', 'example.com'), false);
     assert.equal(nameMatches('Example.COM', 'example.com'), true);
+  });
+});
+
+describe('probeVerdict', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const base = { url: 'https://app.example/', host: 'app.example', redirects: [] as string[] };
+  const cases: [string, Partial<ProbeFacts>, string[], string | undefined][] = [
+    ['200 over http', { url: 'http://app.example/', status: 200 }, [], undefined],
+    [
+      'no answer',
+      { error: 'ECONNREFUSED' },
+      ['does not answer (ECONNREFUSED)'],
+      'Check that the proxy (the traefik app) is deployed on the server and publishes ports 80 and 443, and that no firewall is in the way.',
+    ],
+    [
+      '404',
+      { status: 404 },
+      ['answers 404 (no route for this host on the proxy, or the app has no page at /)'],
+      "Check the app's traefik labels (`abra app compose <app>`) and that its service is on the proxy network.",
+    ],
+    [
+      '502',
+      { status: 502 },
+      ['answers 502 (the proxy reaches no running task of the app)'],
+      "Check the app's tasks (`abra app ps <app>`) and that they listen on the port its loadbalancer label names.",
+    ],
+    [
+      'redirect elsewhere',
+      { status: 302, location: 'https://login.other.example/' },
+      ['redirects to another host: https://login.other.example/ (not followed)'],
+      "Check the app's own idea of its address (DOMAIN, base URL settings in its env).",
+    ],
+    [
+      'expired certificate, page served',
+      {
+        status: 200,
+        certificate: {
+          subject: 'CN=app.example',
+          issuer: 'CN=R11',
+          names: ['app.example'],
+          validFrom: new Date('2026-01-01T00:00:00Z'),
+          validTo: new Date('2026-04-01T00:00:00Z'),
+          authorizationError: 'CERT_HAS_EXPIRED',
+        },
+      },
+      ['certificate expired 61 day(s) ago (2026-04-01T00:00:00.000Z)'],
+      "The proxy is not renewing it: see the proxy's logs (`abra app logs <proxy app>`) for ACME errors.",
+    ],
+  ];
+  for (const [name, facts, problems, hint] of cases)
+    it(name, () => {
+      const v = probeVerdict({ ...base, ...facts }, now);
+      assert.deepEqual([v.ok, v.problems, v.hint], [problems.length === 0, problems, hint]);
+    });
+
+  it('followable: same host only, http(s) only, relative locations resolved', () => {
+    assert.equal(followable('http://a.example/x', 'https://a.example/'), 'https://a.example/');
+    assert.equal(followable('https://a.example/x', '/login'), 'https://a.example/login');
+    assert.equal(followable('https://a.example/', 'https://b.example/'), undefined);
+    assert.equal(followable('https://a.example/', 'ftp://a.example/'), undefined);
+    assert.equal(followable('https://a.example/', 'http://[bad'), undefined);
   });
 });

@@ -59,6 +59,8 @@ export function define(cmd: Command): void {
                 ]),
               ),
             );
+            const first = res.urls.find((u) => !u.ok);
+            if (first?.hint) deps.io.err(first.hint.replaceAll('<app>', res.app));
             return;
           }
           const r = recipeDeps(deps);

@@ -25,6 +25,8 @@ export interface ProbeVerdict {
   certificate?: CertificateVerdict | undefined;
   /** Short phrases, e.g. "answers 502", "certificate self-signed (issuer CN=x)". */
   problems: string[];
+  /** The next step for the first problem, phrased as an instruction. */
+  hint?: string | undefined;
 }
 
 /** How many same-host redirects a probe follows (an app's / -> /login -> /login/ is common). */
@@ -57,7 +59,30 @@ export function probeVerdict(facts: ProbeFacts, now: Date): ProbeVerdict {
     redirects: facts.redirects,
     ...(certificate === undefined ? {} : { certificate }),
     problems,
+    ...(problems.length === 0 ? {} : { hint: probeHint(problems[0] ?? '') }),
   };
+}
+
+/** What to do about a probe's problem (the first one is the one to fix first). */
+export function probeHint(problem: string): string {
+  if (problem.startsWith('does not answer'))
+    return 'Check that the proxy (the traefik app) is deployed on the server and publishes ports 80 and 443, and that no firewall is in the way.';
+  if (problem.startsWith('answers 404'))
+    return "Check the app's traefik labels (`abra app compose <app>`) and that its service is on the proxy network.";
+  if (/^answers 50[234]/.test(problem))
+    return "Check the app's tasks (`abra app ps <app>`) and that they listen on the port its loadbalancer label names.";
+  if (problem.startsWith('answers')) return "See the app's logs (`abra app logs <app>`).";
+  if (problem.startsWith('redirects'))
+    return "Check the app's own idea of its address (DOMAIN, base URL settings in its env).";
+  if (problem.startsWith('certificate expired') || problem.startsWith('certificate expires'))
+    return "The proxy is not renewing it: see the proxy's logs (`abra app logs <proxy app>`) for ACME errors.";
+  if (problem.startsWith('certificate self-signed'))
+    return "The proxy has no certificate for this host yet (its default one is served): check DNS and the proxy's logs for ACME errors.";
+  if (problem.startsWith('certificate not trusted'))
+    return 'A CA that browsers do not trust issued it (a staging or test CA?): set LETS_ENCRYPT_ENV=production in the env and redeploy.';
+  if (problem.startsWith('certificate issued for'))
+    return "The proxy serves another host's certificate: check the app's Host() rule and the domain's DNS records.";
+  return 'Check the proxy and the app on the server.';
 }
 
 /** The redirect target of `from`, when a probe may follow it: same host, http(s), parsable. */

@@ -74,7 +74,7 @@ export async function probeApp(
     else
       deps.events({
         type: 'warning',
-        message: `${v.url}${via}${v.status === undefined ? '' : ` answers ${v.status}${cert}`}: ${v.problems.join('; ')}`,
+        message: `${v.url}${via}${v.status === undefined ? '' : ` answers ${v.status}${cert}`}: ${v.problems.join('; ')}. ${(v.hint ?? '').replaceAll('<app>', app.name)}`,
       });
   }
   return { app: app.name, server: app.server, urls, ok: urls.every((u) => u.ok) };
