@@ -102,6 +102,9 @@ services:
     healthcheck:
       interval: 2s
       start_period: 5s
+    # The recipe's /custom-entrypoint.sh runs /entrypoint.sh as a child, so SIGTERM stops at the
+    # shell: do not wait the default 10 s on undeploy.
+    stop_grace_period: 1s
     deploy:
       endpoint_mode: dnsrr
   pebble:
@@ -248,6 +251,8 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
   it('an nginx app behind it answers over TLS with a certificate issued by pebble', async () => {
     const made = await run('app', 'new', 'labweb', '-s', 'default', '-D', APP, '-n');
     assert.equal(made.code, 0, made.stderr);
+    // A second name in the recipes' EXTRA_DOMAINS format: routed, certified and probed too.
+    appendEnv(APP, { EXTRA_DOMAINS: `', \`www.${APP}\`'` });
     const res = await run('app', 'deploy', APP, '-n');
     assert.equal(res.code, 0, res.stderr);
     // The deploy printed the URL and probed it (on the local server, via 127.0.0.1: the .test
@@ -277,6 +282,12 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
     assert.equal(last.code, 0, `curl never answered: ${last.verbose}`);
     assert.match(last.body, /Welcome to nginx!/);
     assert.match(last.verbose, /issuer: CN ?= ?Pebble Intermediate CA/);
+    assert.match(
+      last.verbose,
+      new RegExp(
+        `subject: .*${APP.replaceAll('.', '\\.')}|subjectAltName: host "${APP.replaceAll('.', '\\.')}" matched`,
+      ),
+    );
 
     const check = await run('app', 'check', APP, '--reachable', '--machine');
     assert.equal(check.code, 0, check.stderr);
@@ -285,18 +296,37 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
       urls: { url: string; via: string; status: number; certificate: { issuer: string; daysLeft: number } }[];
     };
     assert.equal(report.ok, false);
-    assert.equal(report.urls.length, 1);
+    assert.deepEqual(
+      report.urls.map((x) => x.url),
+      [url, `https://www.${APP}/`],
+    );
     const [u] = report.urls;
     assert.equal(u?.url, url);
     assert.equal(u?.via, '127.0.0.1');
     assert.equal(u?.status, 200);
     assert.match(u?.certificate.issuer ?? '', /^CN=Pebble Intermediate CA [0-9a-f]+$/);
     assert.ok((u?.certificate.daysLeft ?? 0) > 30);
+    assert.equal(report.urls[1]?.status, 200);
+  });
+
+  it('app check --reachable reports a proxy that no longer answers, with the next step (exit 0)', async () => {
+    const down = await run('app', 'undeploy', PROXY, '-n');
+    assert.equal(down.code, 0, down.stderr);
+    const check = await run('app', 'check', APP, '--reachable', '--timeout', '3');
+    assert.equal(check.code, 0, check.stderr);
     assert.match(
-      last.verbose,
+      check.stdout,
       new RegExp(
-        `subject: .*${APP.replaceAll('.', '\\.')}|subjectAltName: host "${APP.replaceAll('.', '\\.')}" matched`,
+        `^https://${APP.replaceAll('.', '\\.')}/ \\(via 127\\.0\\.0\\.1\\) +- +- +does not answer \\(ECONNREFUSED\\)$`,
+        'm',
       ),
     );
+    assert.match(
+      check.stderr,
+      /^Check that the proxy \(the traefik app\) is deployed on the server and publishes ports 80 and 443/m,
+    );
+    const bad = await run('app', 'check', APP, '--reachable', '--timeout', 'soon');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--timeout soon is not a number of seconds/);
   });
 });
