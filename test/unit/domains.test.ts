@@ -41,6 +41,7 @@ describe("parseExtraDomains (the recipes' `, \\`name\\`` list)", () => {
     [', `localhost`', { ok: false, problem: '"localhost" is not a domain name' }],
     [', `-bad.example.com`', { ok: false, problem: '"-bad.example.com" is not a domain name' }],
     [', `a b.example.com`', { ok: false, problem: '"a b.example.com" is not a domain name' }],
+    [', `evil\x1b[31m.example`', { ok: false, problem: '"evil\\x1b[31m.example" is not a domain name' }],
     [
       ', `www.example.com',
       { ok: false, problem: 'unexpected text ", `www.example.com" (expected , `name` entries)' },

@@ -5,6 +5,8 @@
  * in the router rule, so it is a problem to report rather than text to skip.
  */
 
+import { shownName } from '../names/segment.js';
+
 export type ExtraDomains = { ok: true; domains: string[] } | { ok: false; problem: string };
 
 // A DNS name as a certificate can carry it: labels of letters, digits and hyphens (a leading
@@ -22,13 +24,13 @@ export function parseExtraDomains(value: string | undefined): ExtraDomains {
       return {
         ok: false,
         problem: rest.startsWith('`')
-          ? `expected ", " before \`${rest.slice(1).split('`')[0]}\` (the list is spliced after DOMAIN in Host(...))`
-          : `unexpected text "${rest.slice(0, 40)}" (expected , \`name\` entries)`,
+          ? `expected ", " before \`${shownName(rest.slice(1).split('`')[0] ?? '', 40)}\` (the list is spliced after DOMAIN in Host(...))`
+          : `unexpected text "${shownName(rest, 40)}" (expected , \`name\` entries)`,
       };
     }
     const name = m[1] ?? '';
     if (!HOSTNAME.test(name) || name.length > 253) {
-      return { ok: false, problem: `"${name}" is not a domain name` };
+      return { ok: false, problem: `"${shownName(name, 80)}" is not a domain name` };
     }
     if (!domains.includes(name.toLowerCase())) domains.push(name.toLowerCase());
     rest = rest.slice(m[0].length);
