@@ -91,6 +91,13 @@ ping_sock "$MAIN_SOCK" || VERIFY=1
 ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
   bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium caddy pebble bash-completion zsh fish 9>&- \
   || die "scripts/engine-up.sh failed"
+# Debian's caddy package enables caddy.service (a default site on :80). It is installed for the
+# image builds' sake only: on a host that boots with systemd it must not take the ports the proxy
+# e2e publishes. (engine-up's policy-rc.d already kept it from starting at install time.)
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet caddy.service 2>/dev/null; then
+  systemctl disable --now caddy.service >/dev/null 2>&1 || die "could not disable caddy.service"
+  log "disabled caddy.service (port 80 stays free)"
+fi
 
 # ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------
 # Every test run attaches a few hundred short-lived tasks to `proxy`. After several full runs on
