@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { systemDns } from '../infra/dns/system.js';
 import { DockerConnector } from '../infra/docker/connector.js';
 import { GitClient } from '../infra/git/client.js';
 import { machineId } from '../infra/host/machine-id.js';
@@ -83,13 +84,7 @@ export async function withDeps<T>(
     events,
     prompt: terminalPrompt({ noInput: globals.noInput }),
     clock: systemClock,
-    // Loaded on first use: most commands never resolve a name.
-    dns: {
-      lookup4: async (name) => {
-        const { lookup } = await import('node:dns/promises');
-        return (await lookup(name, { family: 4, all: true })).map((a) => a.address);
-      },
-    },
+    dns: systemDns,
     signals: process,
     machineId: () => {
       ownId ??= machineId(paths.root);

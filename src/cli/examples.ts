@@ -106,7 +106,11 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra app volume rm blog.example.com --all',
     'abra app volume rm blog.example.com blog_example_com_db',
   ],
-  'app check': ['abra app check blog.example.com'],
+  'app check': [
+    'abra app check blog.example.com',
+    'abra app check blog.example.com --reachable   # status and certificate of its URLs',
+    'abra app check blog.example.com --reachable --timeout 5 --machine',
+  ],
   'app env': [
     'abra app env blog.example.com',
     'abra app env blog.example.com --machine',
@@ -117,6 +121,7 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra app deploy blog.example.com',
     'abra app deploy blog.example.com 2.1.0+6.5.3 -n',
     'abra app deploy blog.example.com --chaos      # the recipe working tree',
+    'abra app deploy blog.example.com --no-probe   # do not probe its URLs afterwards',
   ],
   'app upgrade': ['abra app upgrade blog.example.com', 'abra app upgrade blog.example.com --releasenotes'],
   'app rollback': ['abra app rollback blog.example.com', 'abra app rollback blog.example.com 2.0.0+6.4.0'],

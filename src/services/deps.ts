@@ -53,6 +53,8 @@ export interface Clock {
 export interface Dns {
   /** IPv4 addresses of a name; rejects when it has none. */
   lookup4(name: string): Promise<string[]>;
+  /** IPv6 addresses of a name; empty when it has none. */
+  lookup6(name: string): Promise<string[]>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { EventSink } from '../domain/events/types.js';
+import { systemDns } from '../infra/dns/system.js';
 import { DockerConnector } from '../infra/docker/connector.js';
 import { GitClient } from '../infra/git/client.js';
 import { machineId } from '../infra/host/machine-id.js';
@@ -49,12 +50,7 @@ export function webDeps(env: NodeJS.ProcessEnv, log: EventSink): WebDeps {
     // The form the user submitted was the confirmation; services are called with noInput.
     prompt: formConfirmed,
     clock: systemClock,
-    dns: {
-      lookup4: async (name) => {
-        const { lookup } = await import('node:dns/promises');
-        return (await lookup(name, { family: 4, all: true })).map((a) => a.address);
-      },
-    },
+    dns: systemDns,
     signals: process,
     machineId: () => {
       ownId ??= machineId(paths.root);

@@ -25,7 +25,16 @@ export interface Lab {
   noSwarmSock: string;
   userNoPerm: string;
   userNoDocker: string;
-  images: { busybox: string; nginx: string; postgres: string; restic: string; socat: string };
+  images: {
+    busybox: string;
+    nginx: string;
+    postgres: string;
+    restic: string;
+    socat: string;
+    /** The ACME test CA and the traefik stand-in (test fixture); lab.env of an older setup lacks them. */
+    pebble: string;
+    proxyFixture: string;
+  };
   /**
    * host:port of the local registry (plain HTTP, no auth) holding abra-lab/* under several tags;
    * undefined when lab.env was written by a setup.sh without step 7b (tests that need it call
@@ -68,6 +77,8 @@ export function loadLab(): Lab {
       postgres: need('ABRA_LAB_IMAGE_POSTGRES'),
       restic: need('ABRA_LAB_IMAGE_RESTIC'),
       socat: need('ABRA_LAB_IMAGE_SOCAT'),
+      pebble: v.ABRA_LAB_IMAGE_PEBBLE || 'abra-lab/pebble:1',
+      proxyFixture: v.ABRA_LAB_IMAGE_PROXY_FIXTURE || 'abra-lab/proxy-fixture:1',
     },
     registry: v.ABRA_LAB_REGISTRY || undefined,
   };

@@ -6,17 +6,19 @@
 # under a second (+ one `docker image inspect` for the images). See test/lab/README.md.
 #
 #   1. apt packages: docker.io openssh-server openssh-client busybox-static debootstrap git restic tmux
-#      chromium bash-completion zsh fish docker-registry curl (tmux: test/helpers/tty.ts drives the
-#      prompts through a real pseudo-terminal; chromium: the dashboard e2e drives it with
-#      playwright-core; no browser is downloaded; bash-completion, zsh, fish: test/e2e/completion
-#      loads `abra autocomplete`'s scripts into each shell; docker-registry: the lab registry)
+#      chromium caddy pebble bash-completion zsh fish docker-registry curl (tmux: test/helpers/tty.ts
+#      drives the prompts through a real pseudo-terminal; chromium: the dashboard e2e drives it
+#      with playwright-core; no browser is downloaded; caddy, pebble: what the proxy fixture and
+#      ACME CA images install; bash-completion, zsh, fish: test/e2e/completion loads `abra
+#      autocomplete`'s scripts into each shell; docker-registry: the lab registry)
 #   2. main dockerd on /var/run/docker.sock, swarm init (advertise 127.0.0.1), overlay net `proxy`
 #   3. a second dockerd that is NOT in swarm mode, on /run/abra-lab/noswarm.sock
 #   4. sshd on 127.0.0.1:$ABRA_LAB_SSH_PORT (2222) + test users, all state in /var/lib/abra-lab/ssh
 #   5. a second sshd on 127.0.0.1:$ABRA_LAB_SSH_NOSWARM_PORT (2223) in its own mount namespace
 #      where /var/run/docker.sock is the non-swarm daemon
 #   6. client files (known_hosts, ssh_config, bin/ssh wrapper) and self-tests
-#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1}  (images/build-all.sh)
+#   7. images abra-lab/{busybox:1,base:bookworm,nginx:1,postgres:15,restic:1,socat:1,pebble:1,
+#      proxy-fixture:1}  (images/build-all.sh)
 #   7b. a local registry (docker-registry) on 127.0.0.1:$ABRA_LAB_REGISTRY_PORT (5015) holding the
 #      lab images under several tags each (registry.sh)
 #   8. /var/lib/abra-lab/lab.env for the tests
@@ -57,6 +59,8 @@ IMG_NGINX=abra-lab/nginx:1
 IMG_POSTGRES=abra-lab/postgres:15
 IMG_RESTIC=abra-lab/restic:1
 IMG_SOCAT=abra-lab/socat:1
+IMG_PEBBLE=abra-lab/pebble:1
+IMG_PROXY_FIXTURE=abra-lab/proxy-fixture:1
 
 export DOCKER_HOST=unix://$MAIN_SOCK
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -89,8 +93,15 @@ flock -w 900 9 || die "another setup.sh holds $LAB/setup.lock"
 step engine
 ping_sock "$MAIN_SOCK" || VERIFY=1
 ABRA_ENGINE_LOGS=$LOGS ABRA_ENGINE_NO_INSTALL=${ABRA_LAB_NO_INSTALL:-0} \
-  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium bash-completion zsh fish docker-registry curl 9>&- \
+  bash "$HERE/../../scripts/engine-up.sh" openssh-server openssh-client busybox-static debootstrap git restic tmux chromium caddy pebble bash-completion zsh fish docker-registry curl 9>&- \
   || die "scripts/engine-up.sh failed"
+# Debian's caddy package enables caddy.service (a default site on :80). It is installed for the
+# image builds' sake only: on a host that boots with systemd it must not take the ports the proxy
+# e2e publishes. (engine-up's policy-rc.d already kept it from starting at install time.)
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet caddy.service 2>/dev/null; then
+  systemctl disable --now caddy.service >/dev/null 2>&1 || die "could not disable caddy.service"
+  log "disabled caddy.service (port 80 stays free)"
+fi
 
 # ---- 2b. a fresh `proxy` network when nothing uses it -----------------------------------------------
 # Every test run attaches a few hundred short-lived tasks to `proxy`. After several full runs on
@@ -427,6 +438,8 @@ ABRA_LAB_IMAGE_NGINX=$IMG_NGINX
 ABRA_LAB_IMAGE_POSTGRES=$IMG_POSTGRES
 ABRA_LAB_IMAGE_RESTIC=$IMG_RESTIC
 ABRA_LAB_IMAGE_SOCAT=$IMG_SOCAT
+ABRA_LAB_IMAGE_PEBBLE=$IMG_PEBBLE
+ABRA_LAB_IMAGE_PROXY_FIXTURE=$IMG_PROXY_FIXTURE
 ABRA_LAB_REGISTRY=127.0.0.1:$REGISTRY_PORT"
 if write_if_changed "$LAB/lab.env" 644 "$env_text"; then log "written $LAB/lab.env"; else log "unchanged $LAB/lab.env"; fi
 

@@ -5,9 +5,10 @@ import type { PlanSummary } from '../../domain/events/types.js';
 import type { NodeFacts } from '../../domain/nodes/facts.js';
 import { unplaceableServices } from '../../domain/nodes/placement.js';
 import { type Plan, planRelease } from '../../domain/plan/plan.js';
-import { Cancelled, UserError } from '../../errors.js';
+import { Cancelled, errorMessage, UserError } from '../../errors.js';
 import { writeEnvFile } from '../../infra/store/env-files.js';
 import { type PostDeployResult, runPostDeployCmds } from '../app/cmd.js';
+import { probeApp, type Reachability } from '../app/reachable.js';
 import { type ResolvedApp, resolveApp } from '../app/resolve.js';
 import type { Deps } from '../deps.js';
 import { nodeFactsOf, placedServices, splitVolumeWarnings, unplaceableError } from '../nodes/placement.js';
@@ -34,6 +35,8 @@ export interface DeployOptions {
   ignoreEnvVersion: boolean;
   noInput: boolean;
   forceUnlock: boolean;
+  /** After a converged deploy, probe the URLs the app's traefik labels route (a warning if not). */
+  probe?: boolean;
   /** argv for the audit log (secret values are redacted there); default: the run's. */
   argv?: string[];
 }
@@ -50,6 +53,8 @@ export interface DeployResult {
   converged: boolean | 'skipped';
   /** POST_DEPLOY_CMDS run after convergence, each with its outcome. */
   postDeploy: PostDeployResult[];
+  /** The app's URLs and what answered there (with `probe`, after a converged deploy). */
+  reachability?: Reachability;
 }
 
 export type DeployDeps = Pick<
@@ -85,8 +90,20 @@ export async function appDeploy(opts: DeployOptions, deps: DeployDeps): Promise<
     },
     deps,
   );
-  return deployRelease(app, release, { ...opts, kind: 'deploy' }, deps);
+  const res = await deployRelease(app, release, { ...opts, kind: 'deploy' }, deps);
+  if (opts.probe && res.converged === true) {
+    // The deploy is done and audited; what answers at its URLs is information, never a failure.
+    try {
+      res.reachability = await probeApp(app, { settleMs: PROBE_SETTLE_MS, announce: true }, deps);
+    } catch (err) {
+      deps.events({ type: 'warning', message: `Could not probe ${app.name}'s URLs: ${errorMessage(err)}` });
+    }
+  }
+  return res;
 }
+
+/** How long a probe after a deploy waits for the proxy to route the app and get its certificate. */
+const PROBE_SETTLE_MS = 20_000;
 
 export interface DeployReleaseOptions
   extends Omit<DeployOptions, 'app' | 'version' | 'chaos' | 'ignoreEnvVersion'> {
@@ -114,7 +131,7 @@ export async function deployRelease(
   const started = deps.clock.now();
   for (const message of release.warnings) deps.events({ type: 'warning', message });
   const loaded = await loadRelease(app, release, deps);
-  if (!opts.noDomainChecks) await checkDomain(app, loaded.env.DOMAIN, deps);
+  if (!opts.noDomainChecks) await checkDomain(app, loaded.env, deps);
   return runOperation(
     {
       kind: opts.kind,

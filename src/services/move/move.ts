@@ -120,7 +120,7 @@ async function prepare(where: Located, opts: { noDomainChecks: boolean }, deps: 
     deps,
   );
   const moved: ResolvedApp = { ...app, server: to, envPath: targetEnvPath, docker: target };
-  if (!opts.noDomainChecks) await checkDomain(moved, app.env.values().DOMAIN, deps);
+  if (!opts.noDomainChecks) await checkDomain(moved, app.env.values(), deps);
   return { source, plan, release, moved };
 }
 

@@ -7,6 +7,9 @@
 #   abra-lab/postgres:15    FROM base: postgresql-15 + official-style entrypoint
 #   abra-lab/restic:1       FROM base: restic 0.14, ENTRYPOINT restic
 #   abra-lab/socat:1        FROM base: Debian socat (the node gateway's helper image)
+#   abra-lab/pebble:1       FROM base: Debian pebble, the ACME test CA
+#   abra-lab/proxy-fixture:1  FROM base: test fixture standing in for traefik (Caddy reading
+#                           traefik.* labels); trusts pebble's API, so it is built after pebble
 #
 # Every image carries LABEL abra-lab.inputs=<hash of its inputs>; an image whose label matches is
 # skipped (one `docker image inspect` call when everything is current). Children are built in
@@ -24,7 +27,10 @@ SCHEME=abra-lab-images-v1   # bump to force a rebuild of everything
 
 BASE=abra-lab/base:bookworm
 BUSYBOX=abra-lab/busybox:1
-CHILDREN=(nginx:abra-lab/nginx:1 postgres:abra-lab/postgres:15 restic:abra-lab/restic:1 socat:abra-lab/socat:1)
+CHILDREN=(nginx:abra-lab/nginx:1 postgres:abra-lab/postgres:15 restic:abra-lab/restic:1 socat:abra-lab/socat:1
+          pebble:abra-lab/pebble:1)
+# Built after CHILDREN, from one of them: DIR:TAG:PARENT-TAG
+GRANDCHILDREN=(proxy-fixture:abra-lab/proxy-fixture:1:abra-lab/pebble:1)
 
 now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 T0=$(now_us)
@@ -43,8 +49,14 @@ WANT[$BUSYBOX]=$(printf '%s %s %s' "$SCHEME" "$(hash_of build-busybox.sh)" "$bb_
 for spec in "${CHILDREN[@]}"; do
   WANT[${spec#*:}]=$(printf '%s %s' "${WANT[$BASE]}" "$(hash_of "${spec%%:*}")" | sha256sum | cut -c1-16)
 done
+declare -A PARENT=()  # grandchild tag -> the child image it copies from
+for spec in "${GRANDCHILDREN[@]}"; do
+  dir=${spec%%:*} rest=${spec#*:}; tag=${rest%%:abra-lab/*} PARENT[$tag]=${rest#"$tag":}
+  WANT[$tag]=$(printf '%s %s %s' "${WANT[$BASE]}" "${WANT[${PARENT[$tag]}]}" "$(hash_of "$dir")" | sha256sum | cut -c1-16)
+done
 ALL_TAGS=("$BUSYBOX" "$BASE")
 for spec in "${CHILDREN[@]}"; do ALL_TAGS+=("${spec#*:}"); done
+for spec in "${GRANDCHILDREN[@]}"; do t=${spec#*:}; ALL_TAGS+=("${t%%:abra-lab/*}"); done
 
 # One inspect call for all tags; missing ones are simply absent from the output.
 declare -A HAVE=() OLD_ID=()
@@ -97,11 +109,21 @@ if [ "$fail" = 0 ]; then
   done
   for p in "${pids[@]}"; do wait "$p" || fail=1; done
 fi
+if [ "$fail" = 0 ]; then
+  for spec in "${GRANDCHILDREN[@]}"; do
+    dir=${spec%%:*} t=${spec#*:}; tag=${t%%:abra-lab/*}
+    stale "$tag" || continue
+    run_logged "$dir" "$tag" docker build -q --network host --build-arg "BASE=$BASE" \
+      --build-arg "PEBBLE=${PARENT[$tag]}" --label "abra-lab.inputs=${WANT[$tag]}" -t "$tag" "$HERE/$dir" || fail=1
+  done
+fi
 if [ -n "$bb_pid" ]; then wait "$bb_pid" || fail=1; fi
 
 # Drop images we replaced: by ID, only if nothing tags them any more (never prune anything else).
 # Children first, so an old base is no longer the parent of a kept image when we try it.
-for t in "${CHILDREN[@]#*:}" "$BUSYBOX" "$BASE"; do
+grand=()
+for spec in "${GRANDCHILDREN[@]}"; do t=${spec#*:}; grand+=("${t%%:abra-lab/*}"); done
+for t in "${grand[@]}" "${CHILDREN[@]#*:}" "$BUSYBOX" "$BASE"; do
   old=${OLD_ID[$t]:-}
   [ -n "$old" ] || continue
   new=$(docker image inspect -f '{{.Id}}' "$t" 2>/dev/null || true)
