@@ -75,6 +75,10 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 const CONFLICT_AS_500 = /update out of sequence/i;
 
+const DF_BUSY = /disk usage operation is already running/i;
+/** About 12 s of waiting in all (100 ms, 200 ms, ...), more than one df of a busy engine takes. */
+const DF_ATTEMPTS = 15;
+
 function answerError(
   server: string,
   status: number,
@@ -372,7 +376,24 @@ export class DockerClient {
 
   /** `GET /system/df`: what images, containers, volumes and the build cache take on disk. */
   systemDf(): Promise<SystemDf> {
-    return this.request<SystemDf>('GET', '/system/df', { expect: 'object', timeoutMs: 120_000 });
+    return this.diskUsage<SystemDf>();
+  }
+
+  /**
+   * dockerd computes disk usage for one caller at a time and answers 500 "a disk usage operation
+   * is already running" to the others (another operator, the dashboard, a second server name for
+   * the same engine). That is a wait, not a failure: retry for a while before giving up.
+   */
+  private async diskUsage<T>(): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.request<T>('GET', '/system/df', { expect: 'object', timeoutMs: 120_000 });
+      } catch (err) {
+        const busy = err instanceof EngineError && err.status === 500 && DF_BUSY.test(err.message);
+        if (!busy || attempt >= DF_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   // --- swarm objects ------------------------------------------------------------------------
@@ -490,7 +511,7 @@ export class DockerClient {
 
   /** Disk usage of this engine's volumes (one call; `UsageData.Size` is -1 when not computed). */
   async volumeUsage(): Promise<VolumeUsage[]> {
-    const res = await this.request<{ Volumes?: VolumeUsage[] | null }>('GET', '/system/df');
+    const res = await this.diskUsage<{ Volumes?: VolumeUsage[] | null }>();
     return res.Volumes ?? [];
   }
 

@@ -1,6 +1,5 @@
 import {
   type DiskSummary,
-  type DiskUsageView,
   type PublishedView,
   type PublishingService,
   summariseDisk,
@@ -44,7 +43,7 @@ export async function serverOverview(
     status.swarm === 'active' && status.swarmManager
       ? part(serverNodes(opts, deps).then((r) => r.nodes))
       : Promise.resolve({ error: `not a swarm manager (swarm ${status.swarm ?? 'unknown'})` }),
-    part(docker.request<DiskUsageView>('GET', '/system/df', { expect: 'object' }).then(summariseDisk)),
+    part(docker.systemDf().then(summariseDisk)),
     part(
       docker
         .request<PublishedView[]>('GET', '/services', { expect: 'array' })
