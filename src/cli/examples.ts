@@ -44,7 +44,12 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
     'abra recipe fetch https://git.example.org/me/my-recipe.git',
     'abra recipe fetch --all',
   ],
-  'recipe ls': ['abra recipe ls', 'abra recipe ls --machine'],
+  'recipe ls': [
+    'abra recipe ls',
+    'abra recipe ls --machine',
+    'abra recipe ls --category Apps --feature backups --feature sso',
+    'abra recipe ls wiki   # name or description contains "wiki"',
+  ],
   'recipe versions': ['abra recipe versions wordpress'],
   'recipe new': ['abra recipe new my-recipe --git-name "Me" --git-email me@example.org'],
   'recipe diff': ['abra recipe diff wordpress'],

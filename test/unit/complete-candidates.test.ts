@@ -254,7 +254,16 @@ describe('completion candidates (golden, the real commands)', () => {
   const live = (line: string) => values(at(line, real));
 
   it('nouns, top-level commands, verbs and group verbs', () => {
-    assert.deepEqual(live(''), ['server', 'recipe', 'catalogue', 'app', 'web', 'version', 'autocomplete', 'help']);
+    assert.deepEqual(live(''), [
+      'server',
+      'recipe',
+      'catalogue',
+      'app',
+      'web',
+      'version',
+      'autocomplete',
+      'help',
+    ]);
     assert.deepEqual(live('app secret '), ['generate', 'insert', 'ls', 'rm']);
     assert.deepEqual(live('a sc g blog.example.com '), ['admin_password', 'db_password']);
     assert.deepEqual(live('app backup '), ['create', 'ls', 'download', 'forget']);

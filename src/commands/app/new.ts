@@ -28,7 +28,7 @@ export function define(cmd: Command): void {
         'Example:\n  abra app new wordpress -s default -D blog.example.com --secrets\n',
     )
     .action(async (recipe: string | undefined, version: string | undefined, opts: Flags, self: Command) =>
-      withDeps(self, async (deps) => {
+      withDeps(self, async (deps, globals) => {
         const res = await appNew(
           {
             recipe,
@@ -37,6 +37,7 @@ export function define(cmd: Command): void {
             domain: opts.domain,
             secrets: opts.secrets === true,
             chaos: opts.chaos === true,
+            offline: globals.offline,
           },
           deps,
         );

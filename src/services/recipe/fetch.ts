@@ -7,6 +7,7 @@ import { errnoCode, isUserError, UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
 import { readFailure } from '../../infra/store/read.js';
 import { validateRecipeName } from '../../infra/store/recipes.js';
+import { freshCatalogue } from '../catalogue/fresh.js';
 import type { RecipeDeps } from './deps.js';
 import { mapLimited } from './limit.js';
 import { notGitRepo } from './local.js';
@@ -55,7 +56,8 @@ export async function recipeFetch(opts: RecipeFetchOptions, deps: RecipeDeps): P
   if (!opts.all) {
     const source = classifyRecipeTarget(opts.target as string, deps.cwd, deps.home);
     // Only a bare name needs the catalogue; a damaged one must not block fetching by URL.
-    const catalogue = source.kind === 'name' ? () => deps.catalogue.read() : async () => undefined;
+    const catalogue =
+      source.kind === 'name' ? () => freshCatalogue({ offline: opts.offline }, deps) : async () => undefined;
     const item = await fetchOne(source, catalogue, opts.offline, deps);
     return { items: [item], failed: 0 };
   }
@@ -64,7 +66,7 @@ export async function recipeFetch(opts: RecipeFetchOptions, deps: RecipeDeps): P
       hint: 'Drop --offline (-o) to fetch every recipe.',
       code: 'offline',
     });
-  const catalogue = await deps.catalogue.read();
+  const catalogue = await freshCatalogue({ offline: false }, deps);
   const names = [...new Set([...(catalogue?.keys() ?? []), ...(await deps.recipes.list())])].sort();
   const items = await mapLimited(names, opts.concurrency ?? 4, async (name) => {
     try {
