@@ -87,6 +87,11 @@ before(() => {
     category: 'Utilities',
     description: 'Unreleased wiki',
   });
+  entries['mygit.org/org/gitrecipe'] = entry(
+    'mygit.org/org/gitrecipe',
+    recipeRemote('gitrecipe', ['1.0.0+1']),
+    { description: 'Listed by git path' },
+  );
   entries.nested = entry('nested', recipeRemote('nested', ['0.1.0+1'], 'deploy/.env.sample'), {});
   catalogueWork = join(w.remotes, 'catalogue-work');
   mkdirSync(catalogueWork);
@@ -111,7 +116,7 @@ describe('catalogue for operators', () => {
   });
 
   it('recipe ls clones the catalogue on first use and filters it', async () => {
-    assert.deepEqual(await names(), ['draft', 'nested', 'notes']);
+    assert.deepEqual(await names(), ['draft', 'mygit.org/org/gitrecipe', 'nested', 'notes']);
     assert.ok(existsSync(join(w.abraDir, 'catalogue', '.git', 'abra-synced')));
     assert.deepEqual(await names(['--feature', 'backups']), ['notes']);
     assert.deepEqual(await names(['-f', 'sso', '-f', 'healthcheck']), ['notes']);
@@ -156,6 +161,60 @@ describe('catalogue for operators', () => {
       ['app', 'new', 'nested', '-s', 'lab', '-D', 'nested.example.org'],
       /Recipe nested has no \.env\.sample at its top level \(0\.1\.0\+1\), only in a subfolder: deploy\/\.env\.sample[\s\S]*git -C .*mv deploy\/\.env\.sample \.env\.sample/,
     );
+  });
+
+  it('a git-path recipe: cloned to recipes/mygit_org_org_gitrecipe, named by its path everywhere', async () => {
+    const res = await w.run(['app', 'new', 'mygit.org/org/gitrecipe', '-s', 'lab', '-D', 'gp.example.org']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.ok(existsSync(join(w.abraDir, 'recipes', 'mygit_org_org_gitrecipe', '.git')));
+    assert.equal(existsSync(join(w.abraDir, 'recipes', 'mygit.org')), false);
+    const env = readFileSync(join(w.abraDir, 'servers', 'lab', 'gp.example.org.env'), 'utf8');
+    assert.match(env, /^TYPE=mygit\.org\/org\/gitrecipe:1\.0\.0\+1$/m);
+    assert.match(env, /^DOMAIN=gp\.example\.org$/m, '<recipe>.example.com uses the last part of the path');
+    const ls = await w.run(['recipe', 'ls', '-m', 'path']);
+    assert.deepEqual(JSON.parse(ls.stdout), [
+      {
+        name: 'mygit.org/org/gitrecipe',
+        local: true,
+        inCatalogue: true,
+        category: 'Apps',
+        latest: '1.0.0+1',
+      },
+    ]);
+    assert.equal((await names()).includes('mygit_org_org_gitrecipe'), false, 'listed once, by its path');
+    const v = await w.run(['recipe', 'versions', 'mygit.org/org/gitrecipe', '-m']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.equal(JSON.parse(v.stdout).source, 'git');
+    assert.equal(JSON.parse(v.stdout).dir, join(w.abraDir, 'recipes', 'mygit_org_org_gitrecipe'));
+  });
+
+  it('a git path outside the catalogue is cloned from https://<path>.git (here rewritten to a local repo)', async () => {
+    recipeRemote('thing', ['0.1.0+1']);
+    // git's own URL rewriting stands in for the forge: https://other.org/team/ -> the local remotes.
+    const env = {
+      ...w.env,
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `url.file://${w.remotes}/.insteadOf`,
+      GIT_CONFIG_VALUE_0: 'https://other.org/team/',
+    };
+    const { abra } = await import('../helpers/cli.js');
+    const res = await abra(['recipe', 'fetch', 'other.org/team/thing', '-o'], env);
+    assert.equal(res.code, 1, 'offline: not cloned');
+    const fetched = await abra(['recipe', 'fetch', 'other.org/team/thing'], env);
+    assert.equal(fetched.code, 0, fetched.stderr);
+    assert.ok(existsSync(join(w.abraDir, 'recipes', 'other_org_team_thing', '.git')));
+    const origin = git(join(w.abraDir, 'recipes', 'other_org_team_thing'), 'config', 'remote.origin.url');
+    assert.equal(origin, 'https://other.org/team/thing.git');
+  });
+
+  it('hostile git paths are refused before anything is fetched or written', async () => {
+    for (const name of ['mygit.org/../etc', 'mygit.org/org/-rf', 'mygit.org//x', 'localhost/org/x'])
+      await expectFailure(
+        w,
+        ['app', 'new', name, '-s', 'lab', '-D', 'hostile.example.org'],
+        /is not a valid recipe name/,
+      );
+    await expectFailure(w, ['recipe', 'fetch', 'mygit.org/org/.git'], /is not a valid recipe name/);
   });
 
   it('a catalogue younger than a day is not refreshed; an older one is, unless --offline', async () => {

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { redactText } from '../../domain/audit/redact.js';
 import type { Catalogue } from '../../domain/recipe/catalogue.js';
+import { gitPathUrl, isGitPathName } from '../../domain/recipe/name.js';
 import { classifyRecipeTarget, defaultRecipeUrl, type RecipeSource } from '../../domain/recipe/source.js';
 import { errnoCode, isUserError, UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
@@ -119,7 +120,7 @@ async function fetchOne(
       hint: `Run \`abra recipe fetch ${name}\` without --offline (-o).`,
       code: 'offline',
     });
-  await buildInPlace(deps.recipes.root, dir, name, async (tmp) => {
+  await buildInPlace(deps.recipes.root, dir, basename(dir), async (tmp) => {
     deps.events({ type: 'status', message: `cloning recipe ${name} from ${redactText(location)}` });
     try {
       await deps.git.clone(location, tmp);
@@ -205,8 +206,10 @@ async function cloneLocation(source: RecipeSource, catalogue: Catalogue | undefi
       });
     return source.path;
   }
+  const entry = catalogue?.get(source.name);
+  // A git path names its own repository; the catalogue may still list it with another URL.
+  if (isGitPathName(source.name)) return entry?.repository ?? gitPathUrl(source.name);
   if (catalogue === undefined) return defaultRecipeUrl(source.name);
-  const entry = catalogue.get(source.name);
   if (entry === undefined) {
     const near = [...catalogue.keys()]
       .filter((k) => k.includes(source.name) || source.name.includes(k))

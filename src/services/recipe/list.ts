@@ -6,6 +6,7 @@ import {
   type RecipeFeature,
   type RecipeFilter,
 } from '../../domain/catalogue/filter.js';
+import { anyRecipeNameProblem, recipeDirName } from '../../domain/recipe/name.js';
 import { latestVersion } from '../../domain/version/compare.js';
 import { parseVersion, type RecipeVersion } from '../../domain/version/parse.js';
 import { UserError } from '../../errors.js';
@@ -40,7 +41,12 @@ export interface RecipeListOptions {
 export async function recipeList(opts: RecipeListOptions, deps: RecipeDeps): Promise<RecipeRow[]> {
   const filter = checkedFilter(opts.filter ?? {});
   const catalogue = await freshCatalogue(opts, deps);
-  const local = new Set(await deps.recipes.list());
+  const dirs = new Set(await deps.recipes.list());
+  // A fetched git-path recipe is listed once, under its catalogue name, not its directory.
+  const keys = [...(catalogue?.keys() ?? [])].filter((k) => anyRecipeNameProblem(k) === undefined);
+  const fetchedKeys = keys.filter((k) => dirs.has(recipeDirName(k)));
+  for (const k of fetchedKeys) dirs.delete(recipeDirName(k));
+  const local = new Set([...dirs, ...fetchedKeys]);
   const all = [...new Set([...local, ...(catalogue?.keys() ?? [])])].sort();
   // Filtered before any git work: a narrow search of a big catalogue stays cheap.
   const names = filterRecipes(
