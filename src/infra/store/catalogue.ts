@@ -22,9 +22,10 @@ export class CatalogueStore {
       `\`git -C ${this.paths.catalogue} checkout -- recipes.json\`); recipes can still be fetched by git URL.`;
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      // Editors on Windows save a byte-order mark; it is no part of the JSON.
+      data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
     } catch (err) {
-      const place = jsonErrorPlace(text, errorMessage(err));
+      const place = jsonErrorPlace(text.startsWith('\uFEFF') ? text.slice(1) : text, errorMessage(err));
       const at = place === undefined ? '' : ` (line ${place.line}, column ${place.column})`;
       throw new UserError(`The recipe catalogue is not valid JSON${at}: ${errorMessage(err)}`, {
         where: place === undefined ? this.file : `${this.file}:${place.line}:${place.column}`,
