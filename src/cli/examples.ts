@@ -42,9 +42,15 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'recipe fetch': [
     'abra recipe fetch wordpress',
     'abra recipe fetch https://git.example.org/me/my-recipe.git',
+    'abra recipe fetch mygit.org/org/recipe   # into recipes/mygit_org_org_recipe',
     'abra recipe fetch --all',
   ],
-  'recipe ls': ['abra recipe ls', 'abra recipe ls --machine'],
+  'recipe ls': [
+    'abra recipe ls',
+    'abra recipe ls --machine',
+    'abra recipe ls --category Apps --feature backups --feature sso',
+    'abra recipe ls wiki   # name or description contains "wiki"',
+  ],
   'recipe versions': ['abra recipe versions wordpress'],
   'recipe new': ['abra recipe new my-recipe --git-name "Me" --git-email me@example.org'],
   'recipe diff': ['abra recipe diff wordpress'],
@@ -84,6 +90,8 @@ export const examples: Readonly<Record<string, readonly string[]>> = {
   'app new': [
     'abra app new wordpress -s default -D blog.example.com',
     'abra app new wordpress 2.1.0+6.5.3 -s default -D blog.example.com --secrets',
+    'abra app new mygit.org/org/recipe -s default -D app.example.com   # a git path, fetched if needed',
+    'abra app new wordpress -s default -D blog.example.com --offline   # only a recipe already fetched',
   ],
   'app config': ['abra app config blog.example.com', 'EDITOR=nano abra app config blog.example.com'],
   'app ls': ['abra app ls', 'abra app ls -s default --status', 'abra app ls --upgrades --machine'],

@@ -212,10 +212,10 @@ describe('abra app new', () => {
       );
     });
 
-    it('a recipe that is not fetched', async () => {
+    it('a recipe that is not fetched, with --offline (without it, app new clones it)', async () => {
       await expectFailure(
         world,
-        ['app', 'new', 'notfetched', '-s', 'default', '-D', world.domain('x')],
+        ['app', 'new', 'notfetched', '-s', 'default', '-D', world.domain('x'), '--offline'],
         /Recipe "notfetched" is not fetched/,
       );
     });

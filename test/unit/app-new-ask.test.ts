@@ -81,6 +81,7 @@ function run(
       version: undefined,
       secrets: false,
       chaos: false,
+      offline: true,
     },
     // Without --secrets, app new never reaches the engine, the lock or the audit log.
     deps as unknown as Parameters<typeof appNew>[1],

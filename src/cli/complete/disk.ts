@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { abraShFunctions } from '../../domain/cmd/abra-sh.js';
 import { type Catalogue, parseCatalogue } from '../../domain/recipe/catalogue.js';
+import { anyRecipeNameProblem, recipeDirName } from '../../domain/recipe/name.js';
 import type { AbraPaths } from '../../infra/store/paths.js';
 import type { CompletionSource } from './candidates.js';
 
@@ -44,8 +45,10 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     const env = envOf(app);
     const raw = env.get('RECIPE') ?? env.get('TYPE');
     const name = raw?.split(':')[0];
-    return name !== undefined && SEGMENT.test(name) ? name : undefined;
+    return name !== undefined && usableRecipe(name) ? name : undefined;
   };
+  // A git-path recipe (mygit.org/org/recipe) lives in its flattened directory.
+  const recipeDir = (recipe: string): string => join(paths.recipes, recipeDirName(recipe));
   const composeKeys = (app: string, section: string): string[] => {
     const recipe = recipeOf(app);
     if (recipe === undefined) return [];
@@ -53,7 +56,7 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     return files.flatMap((f) =>
       // Only files inside the recipe: the env file is not trusted to name paths.
       f.split('/').every((seg) => SEGMENT.test(seg))
-        ? topKeys(fs.read(join(paths.recipes, recipe, f)) ?? '', section)
+        ? topKeys(fs.read(join(recipeDir(recipe), f)) ?? '', section)
         : [],
     );
   };
@@ -68,14 +71,14 @@ export function diskSource(paths: AbraPaths): CompletionSource {
       ),
     recipes: () => [
       ...fs.entries(paths.recipes, 'dir').filter((n) => SEGMENT.test(n)),
-      ...[...catalogue().keys()].filter((n) => SEGMENT.test(n)),
+      ...[...catalogue().keys()].filter(usableRecipe),
     ],
     recipeOf,
     // The clone's tags; for a recipe not fetched yet (`app new` fetches it), the catalogue's.
     versions: (recipe) => {
-      if (!SEGMENT.test(recipe)) return [];
-      const tags = fs.isDir(join(paths.recipes, recipe))
-        ? gitTags(join(paths.recipes, recipe, '.git'), fs)
+      if (!usableRecipe(recipe)) return [];
+      const tags = fs.isDir(recipeDir(recipe))
+        ? gitTags(join(recipeDir(recipe), '.git'), fs)
         : (catalogue()
             .get(recipe)
             ?.versions.map((v) => v.version) ?? []);
@@ -85,9 +88,7 @@ export function diskSource(paths: AbraPaths): CompletionSource {
     // The working tree's abra.sh: the deployed version's would need git, and names rarely differ.
     functions: (app) => {
       const recipe = recipeOf(app);
-      return recipe === undefined
-        ? []
-        : abraShFunctions(fs.read(join(paths.recipes, recipe, 'abra.sh')) ?? '');
+      return recipe === undefined ? [] : abraShFunctions(fs.read(join(recipeDir(recipe), 'abra.sh')) ?? '');
     },
     secrets: (app) => composeKeys(app, 'secrets'),
   };
@@ -220,4 +221,9 @@ function catalogueOf(text: string | undefined): Catalogue {
   } catch {
     return new Map();
   }
+}
+
+/** A plain segment, or a git path whose every part is a safe recipe name. */
+function usableRecipe(name: string): boolean {
+  return SEGMENT.test(name) || (name.includes('/') && anyRecipeNameProblem(name) === undefined);
 }

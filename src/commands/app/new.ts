@@ -13,7 +13,7 @@ interface Flags {
 
 export function define(cmd: Command): void {
   cmd
-    .argument('[recipe]', 'a fetched recipe (see `abra recipe ls`)')
+    .argument('[recipe]', 'a recipe name or git path (see `abra recipe ls`); fetched when missing')
     .argument('[version]', 'a release tag of the recipe (default: the latest)')
     .option('-s, --server <server>', 'the server the app runs on (see `abra server ls`)')
     .option('-D, --domain <domain>', "the app's domain, which is also its name")
@@ -24,11 +24,12 @@ export function define(cmd: Command): void {
     .addHelpText(
       'after',
       "\nWrites $ABRA_DIR/servers/<server>/<domain>.env from the recipe's .env.sample at that version,\n" +
-        'with <recipe>.example.com replaced by the domain and TYPE/RECIPE=<recipe>:<version>.\n\n' +
+        'with <recipe>.example.com replaced by the domain and TYPE/RECIPE=<recipe>:<version>. A recipe not\n' +
+        'fetched yet is cloned first (from the catalogue, or https://<path>.git for a git path), not with --offline.\n\n' +
         'Example:\n  abra app new wordpress -s default -D blog.example.com --secrets\n',
     )
     .action(async (recipe: string | undefined, version: string | undefined, opts: Flags, self: Command) =>
-      withDeps(self, async (deps) => {
+      withDeps(self, async (deps, globals) => {
         const res = await appNew(
           {
             recipe,
@@ -37,6 +38,7 @@ export function define(cmd: Command): void {
             domain: opts.domain,
             secrets: opts.secrets === true,
             chaos: opts.chaos === true,
+            offline: globals.offline,
           },
           deps,
         );

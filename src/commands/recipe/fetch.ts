@@ -7,7 +7,10 @@ import { renderJson } from '../../ui/table.js';
 
 export function define(cmd: Command): void {
   cmd
-    .argument('[recipe]', 'recipe name (from the catalogue), git URL, or path to a local git repository')
+    .argument(
+      '[recipe]',
+      'recipe name (from the catalogue), git path (mygit.org/org/recipe), git URL, or path to a local git repository',
+    )
     .option('-a, --all', 'fetch every recipe in the catalogue and every recipe already fetched')
     .option('-m, --machine', 'print the result as JSON')
     .addHelpText(

@@ -15,8 +15,8 @@ export function define(cmd: Command): void {
         'fetched is shown from the catalogue.\n',
     )
     .action(async (name: string, opts: { machine?: boolean }, self: Command) =>
-      withDeps(self, async (deps) => {
-        const res = await recipeVersions({ name }, recipeDeps(deps));
+      withDeps(self, async (deps, globals) => {
+        const res = await recipeVersions({ name, offline: globals.offline }, recipeDeps(deps));
         if (opts.machine) return deps.io.out(renderJson(res));
         for (const v of res.versions) for (const w of v.warnings) deps.io.warn(w.message);
         for (const s of res.skipped) deps.io.warn(`skipped tag ${s.tag}: ${s.reason}`);

@@ -12,14 +12,20 @@ export const DEFAULT_RECIPE_BASE = 'https://git.coopcloud.tech/coop-cloud';
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
 
+// `mygit.org/org/recipe`: a first segment that is a host name with a dot. A local directory
+// named like a host is written `./mygit.org/...`.
+const GIT_PATH = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\/[^/]/;
+
 /**
- * Classify what the user typed: a URL, a local path (anything with a slash or starting with
- * "." or "~"), else a recipe name. `cwd` and `home` resolve relative and `~/` paths.
+ * Classify what the user typed: a URL, a git-path recipe name (`mygit.org/org/recipe`, as Go
+ * abra takes it), a local path (anything else with a slash, or starting with "." or "~"), else
+ * a recipe name. `cwd` and `home` resolve relative and `~/` paths.
  */
 export function classifyRecipeTarget(target: string, cwd: string, home: string): RecipeSource {
   if (URL_LIKE.test(target) || SCP_LIKE.test(target)) {
     return { kind: 'url', url: target, name: nameFromLocation(target) };
   }
+  if (GIT_PATH.test(target)) return { kind: 'name', name: target };
   if (target.includes('/') || target.startsWith('.') || target.startsWith('~')) {
     const expanded = target === '~' || target.startsWith('~/') ? home + target.slice(1) : target;
     const path = isAbsolute(expanded) ? resolve(expanded) : resolve(cwd, expanded);

@@ -166,6 +166,20 @@ export class GitClient {
     }
   }
 
+  /**
+   * Every file path in a revision's tree (`ls-tree -r`), or with no revision every file of the
+   * working tree that git would see (tracked or not ignored).
+   */
+  async listFiles(dir: string, rev: string | undefined): Promise<string[]> {
+    if (rev !== undefined) checkRev(rev);
+    const args =
+      rev === undefined
+        ? ['ls-files', '-z', '--cached', '--others', '--exclude-standard']
+        : ['ls-tree', '-r', '-z', '--name-only', rev];
+    const { stdout } = await this.run(args, dir);
+    return stdout.split('\0').filter((p) => p !== '');
+  }
+
   async readFilesBytes(
     dir: string,
     wanted: { rev: string; path: string }[],

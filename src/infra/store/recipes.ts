@@ -2,7 +2,12 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shownName } from '../../domain/names/segment.js';
-import { recipeNameProblem } from '../../domain/recipe/name.js';
+import {
+  gitPathNameProblem,
+  isGitPathName,
+  recipeDirName,
+  recipeNameProblem,
+} from '../../domain/recipe/name.js';
 import { errnoCode, UserError } from '../../errors.js';
 import type { AbraPaths } from './paths.js';
 import { readdirIfExists, readFailure } from './read.js';
@@ -12,9 +17,23 @@ import { checkName, childPath, isWithin, type NameKind } from './safe-path.js';
 export const RECIPE_NAME: NameKind = {
   what: 'recipe',
   code: 'recipe_name_invalid',
-  hint: 'A recipe name is one path segment of letters, digits, ".", "-" and "_", e.g. `wordpress`. To fetch from elsewhere, pass a git URL.',
+  hint: 'A recipe name is one path segment of letters, digits, ".", "-" and "_", e.g. `wordpress`, or a git path such as `mygit.org/org/recipe`. To fetch from elsewhere, pass a git URL.',
   problem: recipeNameProblem,
 };
+
+/** A name as typed or written in an env file: a catalogue name, or a git path checked whole. */
+function checkRecipeName(name: string): void {
+  if (!isGitPathName(name)) {
+    checkName(name, RECIPE_NAME);
+    return;
+  }
+  const problem = gitPathNameProblem(name);
+  if (problem !== undefined)
+    throw new UserError(`"${shownName(name)}" is not a valid recipe name: ${problem}`, {
+      hint: RECIPE_NAME.hint,
+      code: RECIPE_NAME.code,
+    });
+}
 
 /** What is at `recipes/<name>`: nothing, a directory, or something else (a file). */
 export type RecipeDirState = 'absent' | 'dir' | 'not-dir';
@@ -27,8 +46,10 @@ export class RecipeStore {
     return this.paths.recipes;
   }
 
+  /** `recipes/<name>`, or for a git path `recipes/<host_org_recipe>` as Go abra clones it. */
   dirOf(name: string): string {
-    return childPath(this.paths.recipes, name, RECIPE_NAME);
+    checkRecipeName(name);
+    return childPath(this.paths.recipes, recipeDirName(name), RECIPE_NAME);
   }
 
   async state(name: string): Promise<RecipeDirState> {
@@ -57,7 +78,7 @@ export class RecipeStore {
 }
 
 export function validateRecipeName(name: string): void {
-  checkName(name, RECIPE_NAME);
+  checkRecipeName(name);
 }
 
 /**
@@ -66,9 +87,10 @@ export function validateRecipeName(name: string): void {
  * path stays under recipes/, because a path escaping it would be read as a recipe.
  */
 export function recipeDirOf(paths: AbraPaths, name: string): string {
-  const dir = join(paths.recipes, name);
+  const dir = join(paths.recipes, isGitPathName(name) ? recipeDirName(name) : name);
   if (
     name.length === 0 ||
+    (isGitPathName(name) && gitPathNameProblem(name) !== undefined) ||
     name.split('/').some((p) => p === '' || p === '.' || p === '..') ||
     !isWithin(paths.recipes, dir) ||
     dir === paths.recipes

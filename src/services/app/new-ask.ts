@@ -4,6 +4,7 @@ import { compareVersions } from '../../domain/version/compare.js';
 import { parseVersion } from '../../domain/version/parse.js';
 import { Cancelled, isUserError } from '../../errors.js';
 import { listAppEnvFiles } from '../../infra/store/env-files.js';
+import { freshCatalogue } from '../catalogue/fresh.js';
 import type { Deps } from '../deps.js';
 import { recipeDeps } from '../recipe/deps.js';
 import { recipeFetch } from '../recipe/fetch.js';
@@ -28,7 +29,10 @@ export async function askNewApp(opts: AppNewOptions, deps: AskDeps): Promise<App
   const rdeps = recipeDeps(deps);
   let recipe = opts.recipe;
   if (!recipe) {
-    const choices = recipeChoices(await rdeps.recipes.list(), await rdeps.catalogue.read());
+    const choices = recipeChoices(
+      await rdeps.recipes.list(),
+      await freshCatalogue({ offline: opts.offline }, rdeps),
+    );
     if (choices.length === 0) return opts;
     recipe = await prompt.select('Which recipe?', choices, { search: true });
   }
@@ -47,7 +51,7 @@ export async function askNewApp(opts: AppNewOptions, deps: AskDeps): Promise<App
     });
   }
   if ((await rdeps.recipes.state(recipe)) === 'absent') {
-    await recipeFetch({ target: recipe, all: false, offline: false }, rdeps);
+    await recipeFetch({ target: recipe, all: false, offline: opts.offline }, rdeps);
   }
   let version = opts.version;
   if (version === undefined && !opts.chaos) version = await askVersion(recipe, deps);

@@ -1,5 +1,6 @@
 import { type EnvDocument, parseEnv } from '../../domain/env/document.js';
 import { shownName } from '../../domain/names/segment.js';
+import { recipeShortName } from '../../domain/recipe/name.js';
 import { UserError } from '../../errors.js';
 import type { NameKind } from '../../infra/store/safe-path.js';
 
@@ -42,7 +43,10 @@ export function checkDomain(domain: string): void {
  * other byte of the sample is kept.
  */
 export function newAppEnv(sample: string, opts: NewAppEnvOptions): EnvDocument {
-  let doc = parseEnv(sample.replaceAll(`${opts.recipe}.example.com`, opts.domain), opts.file);
+  let doc = parseEnv(
+    sample.replaceAll(`${recipeShortName(opts.recipe)}.example.com`, opts.domain),
+    opts.file,
+  );
   const values = doc.values();
   if (Object.hasOwn(values, 'DOMAIN') && values.DOMAIN !== opts.domain) doc = doc.set('DOMAIN', opts.domain);
   const key = Object.hasOwn(values, 'RECIPE') ? 'RECIPE' : Object.hasOwn(values, 'TYPE') ? 'TYPE' : 'RECIPE';

@@ -4,10 +4,11 @@ import { parseEnv } from '../../domain/env/document.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
 import { listAppEnvFiles, writeEnvFile } from '../../infra/store/env-files.js';
-import { RecipeStore } from '../../infra/store/recipes.js';
 import { childPath } from '../../infra/store/safe-path.js';
 import type { Deps } from '../deps.js';
 import { runOperation } from '../operation/run.js';
+import { recipeDeps } from '../recipe/deps.js';
+import { recipeFetch } from '../recipe/fetch.js';
 import { localRecipeDir } from '../recipe/local.js';
 import { secretSpecsFor } from '../secret/context.js';
 import { planAll, type SkippedSecret, store, weakSecretWarnings } from '../secret/generate.js';
@@ -25,6 +26,8 @@ export interface AppNewOptions {
   secrets: boolean;
   /** Start from the recipe's working tree instead of a release tag. */
   chaos: boolean;
+  /** Global --offline: a recipe that is not fetched is an error instead of a clone. */
+  offline: boolean;
 }
 
 export interface AppNewResult {
@@ -81,7 +84,11 @@ export async function appNew(
   await checkUnique(domain, deps);
 
   const git = deps.git;
-  const recipeDir = await localRecipeDir(recipe, { recipes: new RecipeStore(deps.paths), git });
+  const rdeps = recipeDeps(deps);
+  // As the terminal path does: a recipe not fetched yet is cloned (from the catalogue's URL).
+  if (!opts.offline && (await rdeps.recipes.state(recipe)) === 'absent')
+    await recipeFetch({ target: recipe, all: false, offline: false }, rdeps);
+  const recipeDir = await localRecipeDir(recipe, rdeps);
   const source = await newAppSource(recipe, opts, deps);
   const sample = await readSample(recipeDir, recipe, source, git);
   // A broken sample is the recipe's fault: point at it, not at the env file not yet written.

@@ -99,7 +99,7 @@ export async function catalogueGenerate(
       (await deps.git.resolveCommit(dir, `refs/remotes/origin/${branch}`)) ??
       (await deps.git.resolveCommit(dir, 'HEAD')) ??
       '';
-    const res = await recipeVersions({ name }, deps);
+    const res = await recipeVersions({ name, offline: true }, deps);
     if (res.versions.length === 0) {
       if (!all)
         throw new UserError(

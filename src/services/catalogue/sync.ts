@@ -1,3 +1,5 @@
+import { utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { redactText } from '../../domain/audit/redact.js';
 import { UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
@@ -47,6 +49,7 @@ export async function catalogueSync(
         });
       }
     });
+    await stampSync(deps.paths);
     return { dir, action: 'cloned', source: redactText(url), commit: await head(deps, dir) };
   }
   if (!st.isDirectory() || !(await deps.git.isRepo(dir)))
@@ -68,6 +71,7 @@ export async function catalogueSync(
       cause: err,
     });
   }
+  await stampSync(deps.paths);
   const after = await head(deps, dir);
   return {
     dir,
@@ -79,4 +83,17 @@ export async function catalogueSync(
 
 async function head(deps: Pick<CatalogueDeps, 'git'>, dir: string): Promise<string> {
   return (await deps.git.resolveCommit(dir, 'HEAD')) ?? '';
+}
+
+/** abra's note of the last successful sync, inside the clone's .git: never committed or pushed. */
+export function syncStampPath(paths: CatalogueDeps['paths']): string {
+  return join(paths.catalogue, '.git', 'abra-synced');
+}
+
+/** Record a successful sync (clone, pull, or nothing new): the day starts again. */
+async function stampSync(paths: CatalogueDeps['paths']): Promise<void> {
+  const path = syncStampPath(paths);
+  const now = new Date();
+  await writeFile(path, '', { flag: 'a' });
+  await utimes(path, now, now);
 }

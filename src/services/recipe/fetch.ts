@@ -1,12 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { redactText } from '../../domain/audit/redact.js';
 import type { Catalogue } from '../../domain/recipe/catalogue.js';
+import { gitPathUrl, isGitPathName } from '../../domain/recipe/name.js';
 import { classifyRecipeTarget, defaultRecipeUrl, type RecipeSource } from '../../domain/recipe/source.js';
 import { errnoCode, isUserError, UserError } from '../../errors.js';
 import { isGitError } from '../../infra/git/errors.js';
 import { readFailure } from '../../infra/store/read.js';
 import { validateRecipeName } from '../../infra/store/recipes.js';
+import { freshCatalogue } from '../catalogue/fresh.js';
 import type { RecipeDeps } from './deps.js';
 import { mapLimited } from './limit.js';
 import { notGitRepo } from './local.js';
@@ -55,7 +57,8 @@ export async function recipeFetch(opts: RecipeFetchOptions, deps: RecipeDeps): P
   if (!opts.all) {
     const source = classifyRecipeTarget(opts.target as string, deps.cwd, deps.home);
     // Only a bare name needs the catalogue; a damaged one must not block fetching by URL.
-    const catalogue = source.kind === 'name' ? () => deps.catalogue.read() : async () => undefined;
+    const catalogue =
+      source.kind === 'name' ? () => freshCatalogue({ offline: opts.offline }, deps) : async () => undefined;
     const item = await fetchOne(source, catalogue, opts.offline, deps);
     return { items: [item], failed: 0 };
   }
@@ -64,7 +67,7 @@ export async function recipeFetch(opts: RecipeFetchOptions, deps: RecipeDeps): P
       hint: 'Drop --offline (-o) to fetch every recipe.',
       code: 'offline',
     });
-  const catalogue = await deps.catalogue.read();
+  const catalogue = await freshCatalogue({ offline: false }, deps);
   const names = [...new Set([...(catalogue?.keys() ?? []), ...(await deps.recipes.list())])].sort();
   const items = await mapLimited(names, opts.concurrency ?? 4, async (name) => {
     try {
@@ -117,7 +120,7 @@ async function fetchOne(
       hint: `Run \`abra recipe fetch ${name}\` without --offline (-o).`,
       code: 'offline',
     });
-  await buildInPlace(deps.recipes.root, dir, name, async (tmp) => {
+  await buildInPlace(deps.recipes.root, dir, basename(dir), async (tmp) => {
     deps.events({ type: 'status', message: `cloning recipe ${name} from ${redactText(location)}` });
     try {
       await deps.git.clone(location, tmp);
@@ -203,8 +206,10 @@ async function cloneLocation(source: RecipeSource, catalogue: Catalogue | undefi
       });
     return source.path;
   }
+  const entry = catalogue?.get(source.name);
+  // A git path names its own repository; the catalogue may still list it with another URL.
+  if (isGitPathName(source.name)) return entry?.repository ?? gitPathUrl(source.name);
   if (catalogue === undefined) return defaultRecipeUrl(source.name);
-  const entry = catalogue.get(source.name);
   if (entry === undefined) {
     const near = [...catalogue.keys()]
       .filter((k) => k.includes(source.name) || source.name.includes(k))

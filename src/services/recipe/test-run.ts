@@ -220,6 +220,8 @@ async function runStep(name: TestStepName, ctx: StepContext, deps: Deps): Promis
           domain: app,
           secrets: false,
           chaos: plan.first.chaos,
+          // The recipe under test is the local clone; it is never swapped for a fresh one.
+          offline: true,
         },
         deps,
       );

@@ -3,12 +3,15 @@ import { splitImageRef } from '../../domain/recipe/image.js';
 import { compareVersions } from '../../domain/version/compare.js';
 import { describeWarning, parseVersion } from '../../domain/version/parse.js';
 import { errorMessage } from '../../errors.js';
+import { freshCatalogue } from '../catalogue/fresh.js';
 import type { RecipeDeps } from './deps.js';
 import { localRecipeDir } from './local.js';
 import { type SkippedTag, versionTags } from './tags.js';
 
 export interface RecipeVersionsOptions {
   name: string;
+  /** Global --offline: read the catalogue on disk, never refresh it. */
+  offline: boolean;
 }
 
 export interface ServiceImage {
@@ -58,7 +61,7 @@ export async function recipeVersions(
 ): Promise<RecipeVersionsResult> {
   const state = await deps.recipes.state(opts.name);
   if (state === 'absent') {
-    const fromCatalogue = await catalogueVersions(opts.name, deps);
+    const fromCatalogue = await catalogueVersions(opts.name, opts.offline, deps);
     if (fromCatalogue) return fromCatalogue;
   }
   const dir = await localRecipeDir(opts.name, deps);
@@ -84,8 +87,12 @@ export async function recipeVersions(
   return { recipe: opts.name, source: 'git', dir, versions: rows.reverse(), skipped };
 }
 
-async function catalogueVersions(name: string, deps: RecipeDeps): Promise<RecipeVersionsResult | undefined> {
-  const entry = (await deps.catalogue.read())?.get(name);
+async function catalogueVersions(
+  name: string,
+  offline: boolean,
+  deps: RecipeDeps,
+): Promise<RecipeVersionsResult | undefined> {
+  const entry = (await freshCatalogue({ offline }, deps))?.get(name);
   if (entry === undefined) return undefined;
   const skipped: SkippedTag[] = [];
   const parsed = [];

@@ -62,7 +62,8 @@ ${p.publishers.length ? html`<ul>${p.publishers.map((x) => html`<li>${x.service}
   });
 
   app.get('/recipes', async (c) => {
-    const rows = await recipeList(recipeDeps({ ...deps.base, events: () => undefined }));
+    // A page never waits on git: the catalogue on disk is listed (`abra catalogue sync` refreshes it).
+    const rows = await recipeList({ offline: true }, recipeDeps({ ...deps.base, events: () => undefined }));
     const canNew = may(c.var.user, 'new-app');
     const body = html`<table><thead><tr><th scope="col">Recipe</th><th scope="col">Latest</th><th scope="col">Fetched</th><th scope="col">Category</th><th scope="col"></th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td>${r.name}</td><td>${r.latest ?? '-'}</td><td>${r.local ? 'yes' : 'no'}</td><td>${r.category ?? '-'}</td><td>${canNew && r.local ? html`<a href="/new?recipe=${encodeURIComponent(r.name)}">New app…</a>` : ''}</td></tr>`)}</tbody></table>`;
@@ -127,6 +128,8 @@ ${p.publishers.length ? html`<ul>${p.publishers.map((x) => html`<li>${x.service}
           domain: f.domain,
           secrets: f.secrets === '1',
           chaos: false,
+          // A recipe chosen from the catalogue is cloned, as `abra app new` does.
+          offline: false,
         },
         { ...deps.base, argv, operator: webOperator(c.var.user.name), events: () => undefined },
       );
