@@ -31,7 +31,7 @@ const RECIPES = ['hello', 'wiki'];
 const VERSIONS = ['1.0.0+1.25', '1.1.0+1.26'];
 const SERVICES = ['app', 'db', 'worker'];
 const SECRETS = ['admin_password', 'db_password'];
-const COMMANDS = ['app', 'autocomplete', 'help', 'recipe', 'server', 'version', 'web'];
+const COMMANDS = ['app', 'autocomplete', 'catalogue', 'help', 'recipe', 'server', 'version', 'web'];
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], {
