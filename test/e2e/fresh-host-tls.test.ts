@@ -119,6 +119,28 @@ describe('a fresh host to an app over TLS behind the proxy', () => {
     assert.match(page.verbose, /Connected to app\.test \(192\.168\.79\.10\) port 443/);
     assert.match(page.verbose, /issuer: CN ?= ?Pebble Intermediate CA/);
     assert.match(page.verbose, /subject: .*app\.test|subjectAltName: host "app\.test" matched/);
+
+    // On demand, over SSH: app.test resolves nowhere, so the server's own address is asked, and
+    // that it resolves nowhere is the first thing reported (visitors could not get there).
+    const check = await run('app', 'check', APP, '--reachable', '--machine');
+    assert.equal(check.code, 0, check.stderr);
+    const [u, ...more] = (
+      JSON.parse(check.stdout) as {
+        urls: {
+          url: string;
+          via: string;
+          status: number;
+          problems: string[];
+          certificate: { issuer: string };
+        }[];
+      }
+    ).urls;
+    assert.equal(more.length, 0);
+    assert.equal(u?.url, 'https://app.test/');
+    assert.equal(u?.via, fresh.host);
+    assert.equal(u?.status, 200);
+    assert.match(u?.certificate.issuer ?? '', /^CN=Pebble Intermediate CA /);
+    assert.equal(u?.problems[0], "app.test does not resolve (asked on the server's address 192.168.79.10)");
   });
 
   it('server status: the proxy and the app healthy, the certificate by pebble', async () => {

@@ -2,9 +2,12 @@
 // openssl here): one server, the certificate chosen by SNI, so each host name is a case.
 // The probe connects to 127.0.0.1 as curl --resolve would and must report, never fail.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSecureContext } from 'node:tls';
 import { probeUrl } from '../../src/services/app/reachable.js';
@@ -16,7 +19,7 @@ const cert = certs.cert;
 const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
 // Nothing here resolves: the probe is pointed at 127.0.0.1 explicitly.
 const dns = { lookup4: async () => [], lookup6: async () => [] };
-const deps = { events: () => undefined, clock, dns };
+const deps = { events: () => undefined, clock, dns, env: {} };
 let tls: Server;
 let plain: Server;
 let silent: ReturnType<typeof createTcp>;
@@ -157,6 +160,26 @@ describe('probeUrl against a local HTTPS server', () => {
     const loop = await probe(`https://ca.test:${tlsPort}/loop`);
     assert.equal(loop.redirects.length, 5);
     assert.ok(loop.problems.includes(`redirects more than 5 times (last to /loop)`), loop.problems.join());
+  });
+
+  it("a remote server: a name that resolves nowhere is asked on the server's SSH HostName, and that is reported", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abra-probe-ssh-'));
+    try {
+      const config = join(dir, 'config');
+      writeFileSync(config, 'Host srv\n  HostName 127.0.0.1\n');
+      const v = await probeUrl(
+        `https://ca.test:${tlsPort}/`,
+        'srv',
+        { timeoutMs: 3000 },
+        { ...deps, env: { ABRA_SSH_CONFIG: config, USER: 'root' } },
+      );
+      assert.equal(v.via, '127.0.0.1');
+      assert.equal(v.status, 200);
+      assert.equal(v.problems[0], "ca.test does not resolve (asked on the server's address 127.0.0.1)");
+      assert.match(v.hint ?? '', /^Point an A .*record for the domain at the server/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads at most 64 KiB of a large body', async () => {

@@ -129,7 +129,12 @@ describe('serverCertificates against a local HTTPS server on the "server address
   const certs = makeTestCerts();
   const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   // Nothing resolves: the proxy is asked on the address given, as curl --resolve does.
-  const deps = { events: () => undefined, clock, dns: { lookup4: async () => [], lookup6: async () => [] } };
+  const deps = {
+    events: () => undefined,
+    clock,
+    dns: { lookup4: async () => [], lookup6: async () => [] },
+    env: {},
+  };
   let tls: Server;
   let silent: ReturnType<typeof createTcp>;
   let tlsPort = 0;

@@ -28,7 +28,7 @@ export async function serverCertificates(
     /** Where the proxy serves HTTPS: 443 (tests point it at a local server). */
     httpsPort?: number;
   },
-  deps: Pick<Deps, 'events' | 'clock' | 'dns'>,
+  deps: Pick<Deps, 'events' | 'clock' | 'dns' | 'env'>,
 ): Promise<CertificateRow[]> {
   const targets = certificateTargets(services);
   if (address === undefined)
