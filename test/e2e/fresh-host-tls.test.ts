@@ -95,6 +95,8 @@ describe('a fresh host to an app over TLS behind the proxy', () => {
       '{{range .Endpoint.Ports}}{{.PublishMode}}:{{.PublishedPort}} {{end}}',
     ]);
     assert.deepEqual(ports.split(' ').sort(), ['host:443', 'host:80']);
+    // Published in the host's own network namespace, so the main lab's 80/443 (proxy-tls) are untouched.
+    for (const port of [80, 443]) assert.match(fresh.listeners(port), /docker-proxy/, `port ${port}`);
 
     assert.equal((await run('app', 'new', 'labweb', '-s', 'fresh', '-D', APP, '-n')).code, 0);
     const app = await timed('app deployed', () =>

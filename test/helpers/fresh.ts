@@ -27,6 +27,8 @@ export interface Fresh {
   hasDockerState(): boolean;
   /** Make it a worker of another swarm (a second dockerd in netns l4-mgr). */
   makeWorker(): void;
+  /** The processes listening on a TCP port in the node's network namespace (ss's users:(...)). */
+  listeners(port: number): string;
   /** Something that is not Docker listening on a port inside the node (busybox httpd). */
   listen(port: number): ChildProcess;
   /**
@@ -77,6 +79,10 @@ export function startFresh(hostKeyPub: string): Fresh {
       spawn('nsenter', [`--net=${NETNS}`, 'busybox', 'httpd', '-f', '-p', String(port), '-h', '/tmp'], {
         stdio: 'ignore',
       }),
+    listeners: (port) =>
+      execFileSync('nsenter', [`--net=${NETNS}`, 'ss', '-Hltnp', `sport = :${port}`], {
+        encoding: 'utf8',
+      }).trim(),
     loadImages: (images) => {
       execFileSync(
         'bash',
