@@ -29,7 +29,7 @@ type StatusDeps = Pick<Deps, 'servers' | 'docker' | 'env' | 'dns' | 'events' | '
  * per domain, a few at once).
  */
 export async function serverStatus(
-  opts: { server?: string | undefined; certTimeoutMs?: number },
+  opts: { server?: string | undefined },
   deps: StatusDeps,
 ): Promise<ServerStatusRow[]> {
   let names: string[];
@@ -39,14 +39,10 @@ export async function serverStatus(
   } else {
     names = (await deps.servers.list()).map((s) => s.name);
   }
-  return Promise.all(names.map((name) => statusOf(name, opts, deps)));
+  return Promise.all(names.map((name) => statusOf(name, deps)));
 }
 
-async function statusOf(
-  server: string,
-  opts: { certTimeoutMs?: number },
-  deps: StatusDeps,
-): Promise<ServerStatusRow> {
+async function statusOf(server: string, deps: StatusDeps): Promise<ServerStatusRow> {
   const docker = deps.docker.client(server);
   const address = serverAddress(server, deps).catch(() => undefined);
   try {
@@ -56,18 +52,10 @@ async function statusOf(
     const [nodes, services] = manager
       ? await Promise.all([docker.nodes(), docker.services({ label: [NAMESPACE_LABEL] }, true)])
       : [undefined, undefined];
-    const certificates = services
-      ? await serverCertificates(
-          await address,
-          services,
-          { server, ...(opts.certTimeoutMs === undefined ? {} : { timeoutMs: opts.certTimeoutMs }) },
-          deps,
-        )
-      : [];
+    const certificates = services ? await serverCertificates(await address, services, { server }, deps) : [];
     return {
       server,
       reachable: true,
-      certificates,
       report: summariseServer({
         version,
         info,
@@ -75,6 +63,7 @@ async function statusOf(
         ...(nodes ? { nodes } : {}),
         ...(services ? { services } : {}),
       }),
+      certificates,
     };
   } catch (err) {
     if (!isExpectedError(err)) throw err;
