@@ -10,7 +10,9 @@
 // mode (no IPVS here, so no ingress mesh) with endpoint_mode dnsrr, points the fixture's ACME
 // client at a pebble service (abra-lab/pebble:1) on a network of the stack's own, and makes the
 // healthcheck poll every 2 s instead of 30 s. Everything else (configs rendered by swarm's golang
-// templating, the file provider, labels, entrypoint) is the recipe's.
+// templating, the file provider, labels, entrypoint) is the recipe's. The recipes, the overlay
+// and curl are test/helpers/proxy-lab.ts, shared with fresh-host-tls.test.ts (the same on a
+// freshly bootstrapped host in its own network namespace).
 //
 // Needs host ports 80 and 443 on the lab node; every object is removed at the end.
 
