@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FRESH_HOST, startFresh, stopFresh } from '../test/helpers/fresh.js';
+import { FRESH_HOST, lockFresh, releaseFresh, startFresh, stopFresh } from '../test/helpers/fresh.js';
 import { loadLab, makeOperator } from '../test/helpers/lab.js';
 import { type BenchRow, median, nowMs } from './lib.js';
 
@@ -31,6 +31,7 @@ export async function benchBootstrap(): Promise<BenchRow[]> {
   const reference: number[] = [];
   const phases = new Map<string, number[]>();
   const add = (k: string, v: number) => phases.set(k, [...(phases.get(k) ?? []), v]);
+  await lockFresh();
   try {
     for (let i = 0; i < RUNS; i++) {
       const fresh = startFresh(lab.hostKeyPub);
@@ -75,6 +76,7 @@ export async function benchBootstrap(): Promise<BenchRow[]> {
     }
   } finally {
     stopFresh();
+    releaseFresh();
     op.cleanup();
   }
   const rows: BenchRow[] = [

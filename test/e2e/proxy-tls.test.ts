@@ -10,20 +10,27 @@
 // mode (no IPVS here, so no ingress mesh) with endpoint_mode dnsrr, points the fixture's ACME
 // client at a pebble service (abra-lab/pebble:1) on a network of the stack's own, and makes the
 // healthcheck poll every 2 s instead of 30 s. Everything else (configs rendered by swarm's golang
-// templating, the file provider, labels, entrypoint) is the recipe's.
+// templating, the file provider, labels, entrypoint) is the recipe's. The recipes, the overlay
+// and curl are test/helpers/proxy-lab.ts, shared with fresh-host-tls.test.ts (the same on a
+// freshly bootstrapped host in its own network namespace).
 //
 // Needs host ports 80 and 443 on the lab node; every object is removed at the end.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { abra, type CliResult } from '../helpers/cli.js';
 import { docker, loadLab } from '../helpers/lab.js';
+import {
+  appendEnv as appendEnvOf,
+  curlTlsUntilAnswered,
+  proxyLabEnv,
+  writeProxyRecipes,
+} from '../helpers/proxy-lab.js';
 
-const FIXTURES = new URL('../fixtures/recipes/', import.meta.url).pathname;
 const ID = Math.random().toString(36).slice(2, 8);
 const PROXY = `proxy-${ID}.test`;
 const APP = `app-${ID}.test`;
@@ -34,141 +41,8 @@ const home = mkdtempSync(join(tmpdir(), 'abra-proxy-'));
 const abraDir = join(home, '.abra');
 const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ABRA_DIR: abraDir, USER: 'root' };
 const run = (...args: string[]): Promise<CliResult> => abra(args, env);
-
-// The templates the traefik recipe's compose.yml names (the corpus copy keeps compose files
-// only), written as the recipe has them: swarm renders them with the service's environment.
-const TRAEFIK_YML = `log:
-  level: {{ env "LOG_LEVEL" }}
-providers:
-  docker:
-    endpoint: "unix:///var/run/docker.sock"
-    exposedByDefault: false
-    network: proxy
-    swarmMode: true
-  file:
-    filename: /etc/traefik/file-provider.yml
-entrypoints:
-  web:
-    address: ":80"
-    http:
-      redirections:
-        entryPoint:
-          to: web-secure
-  web-secure:
-    address: ":443"
-certificatesResolvers:
-  production:
-    acme:
-      email: {{ env "LETS_ENCRYPT_EMAIL" }}
-      storage: /etc/letsencrypt/production-acme.json
-      httpChallenge:
-        entryPoint: web
-`;
-const FILE_PROVIDER_YML = `http:
-  middlewares:
-    security:
-      headers:
-        frameDeny: true
-        stsSeconds: 31536000
-tls:
-  options:
-    default:
-      minVersion: VersionTLS12
-`;
-const ENTRYPOINT_SH = `#!/bin/sh
-set -e
-{{ if eq (env "OVH_ENABLED") "1" }}
-export OVH_APPLICATION_SECRET=$(cat /run/secrets/ovh_app_secret)
-{{ end }}
-/entrypoint.sh "$@"
-`;
-const LAB_OVERLAY = `version: "3.8"
-# Test overlay (not part of the recipe): the lab's traefik stand-in and ACME CA.
-services:
-  app:
-    image: ${lab.images.proxyFixture}
-    environment:
-      - FIXTURE_ACME_CA=https://pebble:14000/dir
-      - FIXTURE_ACME_EMAIL=\${LETS_ENCRYPT_EMAIL}
-    ports:
-      - target: 80
-        published: 80
-        mode: host
-      - target: 443
-        published: 443
-        mode: host
-    networks:
-      - acme
-    healthcheck:
-      interval: 2s
-      start_period: 5s
-    # The recipe's /custom-entrypoint.sh runs /entrypoint.sh as a child, so SIGTERM stops at the
-    # shell: do not wait the default 10 s on undeploy.
-    stop_grace_period: 1s
-    deploy:
-      endpoint_mode: dnsrr
-  pebble:
-    image: ${lab.images.pebble}
-    networks:
-      - acme
-    deploy:
-      endpoint_mode: dnsrr
-networks:
-  acme:
-`;
-const NGINX_COMPOSE = `version: "3.8"
-services:
-  app:
-    image: ${lab.images.nginx}
-    networks:
-      - proxy
-    deploy:
-      endpoint_mode: dnsrr
-      labels:
-        - "traefik.enable=true"
-        - "traefik.http.services.\${STACK_NAME}.loadbalancer.server.port=80"
-        - "traefik.http.routers.\${STACK_NAME}.rule=Host(\`\${DOMAIN}\`\${EXTRA_DOMAINS})"
-        - "traefik.http.routers.\${STACK_NAME}.entrypoints=web-secure"
-        - "traefik.http.routers.\${STACK_NAME}.tls.certresolver=\${LETS_ENCRYPT_ENV}"
-        - "coop-cloud.\${STACK_NAME}.version=1.0.0+1.22"
-networks:
-  proxy:
-    external: true
-`;
-const NGINX_SAMPLE = `TYPE=labweb
-DOMAIN=labweb.example.com
-LETS_ENCRYPT_ENV=production
-## Extra domains, as Go abra's recipes list them
-#EXTRA_DOMAINS=', \`www.labweb.example.com\`'
-`;
-
-function gitRepo(dir: string, tag: string): void {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-qm', tag);
-  git('tag', '-a', tag, '-m', tag);
-}
-
-function appendEnv(domain: string, lines: Record<string, string>): void {
-  const path = join(abraDir, 'servers', 'default', `${domain}.env`);
-  const extra = Object.entries(lines).map(([k, v]) => `${k}=${v}\n`);
-  writeFileSync(path, `${readFileSync(path, 'utf8')}${extra.join('')}`, { mode: 0o600 });
-}
-
-/**
- * curl as the issue's Done-when has it. -k: pebble makes its roots when it starts, so the chain
- * is checked by name (curl -v prints the issuer) rather than against a root file.
- */
-function curlTls(domain: string): { code: number | null; body: string; verbose: string } {
-  const r = spawnSync(
-    'curl',
-    ['-sS', '-k', '-v', '--max-time', '5', '--resolve', `${domain}:443:127.0.0.1`, `https://${domain}/`],
-    { encoding: 'utf8' },
-  );
-  return { code: r.status, body: r.stdout, verbose: r.stderr };
-}
+const appendEnv = (domain: string, lines: Record<string, string>) =>
+  appendEnvOf(abraDir, 'default', domain, lines);
 
 function removeStack(stack: string): void {
   const f = `label=com.docker.stack.namespace=${stack}`;
@@ -197,18 +71,7 @@ function removeStack(stack: string): void {
 }
 
 before(() => {
-  const traefik = join(abraDir, 'recipes', 'traefik');
-  cpSync(join(FIXTURES, 'traefik'), traefik, { recursive: true });
-  writeFileSync(join(traefik, 'traefik.yml.tmpl'), TRAEFIK_YML);
-  writeFileSync(join(traefik, 'file-provider.yml.tmpl'), FILE_PROVIDER_YML);
-  writeFileSync(join(traefik, 'entrypoint.sh.tmpl'), ENTRYPOINT_SH);
-  writeFileSync(join(traefik, 'compose.lab.yml'), LAB_OVERLAY);
-  gitRepo(traefik, '2.0.0+v2.4.8');
-  const web = join(abraDir, 'recipes', 'labweb');
-  mkdirSync(web, { recursive: true });
-  writeFileSync(join(web, 'compose.yml'), NGINX_COMPOSE);
-  writeFileSync(join(web, '.env.sample'), NGINX_SAMPLE);
-  gitRepo(web, '1.0.0+1.22');
+  writeProxyRecipes(abraDir, lab);
   mkdirSync(join(abraDir, 'servers', 'default'), { recursive: true });
 });
 
@@ -222,7 +85,7 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
   it('app new traefik + app deploy: the recipe converges with its rendered configs', async () => {
     const made = await run('app', 'new', 'traefik', '-s', 'default', '-D', PROXY, '-n');
     assert.equal(made.code, 0, made.stderr);
-    appendEnv(PROXY, { COMPOSE_FILE: '"compose.yml:compose.lab.yml"', LETS_ENCRYPT_EMAIL: `certs@${PROXY}` });
+    appendEnv(PROXY, proxyLabEnv(PROXY));
     // Its own route is the dashboard (api@internal), which the fixture does not serve: no URL.
     const res = await run('app', 'deploy', PROXY, '-n', '--no-probe');
     assert.equal(res.code, 0, res.stderr);
@@ -273,12 +136,7 @@ describe('the traefik recipe as the proxy, with the lab fixture and pebble', () 
       ),
     );
     // The fixture reads the labels every 2 s, then gets the certificate from pebble.
-    let last = curlTls(APP);
-    const deadline = Date.now() + 60_000;
-    while (last.code !== 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1000));
-      last = curlTls(APP);
-    }
+    const last = await curlTlsUntilAnswered(APP, '127.0.0.1');
     assert.equal(last.code, 0, `curl never answered: ${last.verbose}`);
     assert.match(last.body, /Welcome to nginx!/);
     assert.match(last.verbose, /issuer: CN ?= ?Pebble Intermediate CA/);

@@ -4,7 +4,7 @@ import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { abra, snapshotTree } from '../helpers/cli.js';
-import { type Fresh, startFresh, stopFresh } from '../helpers/fresh.js';
+import { type Fresh, lockFresh, releaseFresh, startFresh, stopFresh } from '../helpers/fresh.js';
 import { loadLab, makeOperator, type Operator } from '../helpers/lab.js';
 import { startTty } from '../helpers/tty.js';
 
@@ -33,7 +33,8 @@ function stepsOf(stderr: string): string[] {
     .map((e) => `${e.step} ${e.result}`);
 }
 
-before(() => {
+before(async () => {
+  await lockFresh();
   const lab = loadLab();
   op = makeOperator(lab);
   fresh = startFresh(lab.hostKeyPub);
@@ -42,8 +43,12 @@ before(() => {
 });
 
 after(() => {
-  stopFresh();
-  op?.cleanup();
+  try {
+    stopFresh();
+  } finally {
+    releaseFresh();
+    op?.cleanup();
+  }
 });
 
 describe('abra server bootstrap on a fresh namespaced host', () => {

@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 
 // A fresh host for `abra server bootstrap` (test/lab/fresh.sh): its own netns and sshd, Docker
 // installed but not running, an empty data-root. Started and torn down by the test using it.
+// ONE user at a time (server-bootstrap, fresh-host-tls, the bootstrap bench): lockFresh() takes
+// an exclusive lock held by a `flock` child until releaseFresh() or until this process exits,
+// so a second file waits instead of tearing the host down under the first.
 
 const SCRIPT = new URL('../lab/fresh.sh', import.meta.url).pathname;
 
@@ -10,6 +13,7 @@ export const FRESH_HOST = '192.168.79.10';
 export const FRESH_DIR = '/var/lib/abra-lab/fresh';
 export const FRESH_SOCK = `${FRESH_DIR}/docker.sock`;
 const NETNS = '/var/run/netns/l4-fresh';
+const USE_LOCK = '/var/lib/abra-lab/fresh.use.lock';
 
 export interface Fresh {
   host: string;
@@ -23,8 +27,38 @@ export interface Fresh {
   hasDockerState(): boolean;
   /** Make it a worker of another swarm (a second dockerd in netns l4-mgr). */
   makeWorker(): void;
+  /** The processes listening on a TCP port in the node's network namespace (ss's users:(...)). */
+  listeners(port: number): string;
   /** Something that is not Docker listening on a port inside the node (busybox httpd). */
   listen(port: number): ChildProcess;
+  /**
+   * Copy images from the main engine into the node's dockerd (one `docker save | docker load`
+   * over its socket; there is no registry to pull from). Only once its dockerd runs.
+   */
+  loadImages(images: readonly string[]): void;
+}
+
+let holder: ChildProcess | undefined;
+
+/** Wait for, then hold, the fresh host for this process (see above). */
+export async function lockFresh(): Promise<void> {
+  if (holder) return;
+  const child = spawn('flock', ['-w', '900', USE_LOCK, 'sh', '-c', 'echo locked; exec cat'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`could not lock ${USE_LOCK} (flock exit ${code})`)));
+    child.once('error', reject);
+  });
+  child.unref();
+  holder = child;
+}
+
+/** Let the next user have the fresh host (after stopFresh). */
+export function releaseFresh(): void {
+  holder?.stdin?.end();
+  holder = undefined;
 }
 
 export function startFresh(hostKeyPub: string): Fresh {
@@ -45,6 +79,17 @@ export function startFresh(hostKeyPub: string): Fresh {
       spawn('nsenter', [`--net=${NETNS}`, 'busybox', 'httpd', '-f', '-p', String(port), '-h', '/tmp'], {
         stdio: 'ignore',
       }),
+    listeners: (port) =>
+      execFileSync('nsenter', [`--net=${NETNS}`, 'ss', '-Hltnp', `sport = :${port}`], {
+        encoding: 'utf8',
+      }).trim(),
+    loadImages: (images) => {
+      execFileSync(
+        'bash',
+        ['-o', 'pipefail', '-c', 'docker save "$@" | docker -H "unix://$0" load -q', FRESH_SOCK, ...images],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+    },
   };
 }
 

@@ -259,6 +259,12 @@ describe('probeVerdict', () => {
       "Check the app's own idea of its address (DOMAIN, base URL settings in its env).",
     ],
     [
+      'a remote server asked on its address because the name resolves nowhere',
+      { status: 200, via: '203.0.113.10', unresolved: true },
+      ["app.example does not resolve (asked on the server's address 203.0.113.10)"],
+      'Point an A (and, if the server has IPv6, an AAAA) record for the domain at the server; visitors cannot reach the app until then.',
+    ],
+    [
       'expired certificate, page served',
       {
         status: 200,

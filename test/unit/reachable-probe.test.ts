@@ -2,8 +2,7 @@
 // openssl here): one server, the certificate chosen by SNI, so each host name is a case.
 // The probe connects to 127.0.0.1 as curl --resolve would and must report, never fail.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp } from 'node:net';
@@ -12,72 +11,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSecureContext } from 'node:tls';
 import { probeUrl } from '../../src/services/app/reachable.js';
+import { makeTestCerts } from '../helpers/tls-certs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'abra-probe-'));
-const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
-/** A key and certificate for `name`: self-signed, or signed by the test CA within given dates. */
-function cert(name: string, how: 'self' | { start: string; end: string }): { key: string; cert: string } {
-  const key = `${name}.key`;
-  if (how === 'self') {
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '90',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-      '-keyout',
-      key,
-      '-out',
-      `${name}.pem`,
-    );
-  } else {
-    ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-      '-keyout',
-      key,
-      '-out',
-      `${name}.csr`,
-    );
-    ssl(
-      'ca',
-      '-batch',
-      '-config',
-      'ca.cnf',
-      '-cert',
-      'ca.pem',
-      '-keyfile',
-      'ca.key',
-      '-startdate',
-      how.start,
-      '-enddate',
-      how.end,
-      '-in',
-      `${name}.csr`,
-      '-out',
-      `${name}.pem`,
-    );
-  }
-  return { key: readFileSync(join(dir, key), 'utf8'), cert: readFileSync(join(dir, `${name}.pem`), 'utf8') };
-}
+const certs = makeTestCerts();
+const cert = certs.cert;
 
 const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
 // Nothing here resolves: the probe is pointed at 127.0.0.1 explicitly.
 const dns = { lookup4: async () => [], lookup6: async () => [] };
-const deps = { events: () => undefined, clock, dns };
+const deps = { events: () => undefined, clock, dns, env: {} };
 let tls: Server;
 let plain: Server;
 let silent: ReturnType<typeof createTcp>;
@@ -92,27 +34,6 @@ const listen = (s: { listen: (p: number, h: string, cb: () => void) => unknown; 
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
 
 before(async () => {
-  writeFileSync(
-    join(dir, 'ca.cnf'),
-    '[ca]\ndefault_ca=d\n[d]\ndir=.\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\n[p]\ncommonName=supplied\n',
-  );
-  writeFileSync(join(dir, 'index.txt'), '');
-  writeFileSync(join(dir, 'serial'), '01\n');
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '3650',
-    '-subj',
-    '/CN=Probe Test CA',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-  );
   const contexts = new Map(
     [
       ['self.test', cert('self.test', 'self')],
@@ -166,7 +87,7 @@ after(() => {
   tls.close();
   plain.close();
   silent.close();
-  rmSync(dir, { recursive: true, force: true });
+  certs.cleanup();
 });
 
 const probe = (url: string, timeoutMs = 3000) =>
@@ -239,6 +160,26 @@ describe('probeUrl against a local HTTPS server', () => {
     const loop = await probe(`https://ca.test:${tlsPort}/loop`);
     assert.equal(loop.redirects.length, 5);
     assert.ok(loop.problems.includes(`redirects more than 5 times (last to /loop)`), loop.problems.join());
+  });
+
+  it("a remote server: a name that resolves nowhere is asked on the server's SSH HostName, and that is reported", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abra-probe-ssh-'));
+    try {
+      const config = join(dir, 'config');
+      writeFileSync(config, 'Host srv\n  HostName 127.0.0.1\n');
+      const v = await probeUrl(
+        `https://ca.test:${tlsPort}/`,
+        'srv',
+        { timeoutMs: 3000 },
+        { ...deps, env: { ABRA_SSH_CONFIG: config, USER: 'root' } },
+      );
+      assert.equal(v.via, '127.0.0.1');
+      assert.equal(v.status, 200);
+      assert.equal(v.problems[0], "ca.test does not resolve (asked on the server's address 127.0.0.1)");
+      assert.match(v.hint ?? '', /^Point an A .*record for the domain at the server/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads at most 64 KiB of a large body', async () => {

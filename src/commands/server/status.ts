@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withDeps } from '../../cli/context.js';
+import { CERT_WARN_DAYS, type CertificateRow } from '../../domain/status/certificates.js';
 import type { AppRow } from '../../domain/status/server-status.js';
 import { type ServerStatusRow, serverStatus } from '../../services/server/status.js';
 import { renderJson, renderTable } from '../../ui/table.js';
@@ -12,8 +13,11 @@ export function define(cmd: Command): void {
     .addHelpText(
       'after',
       '\nDocker and Swarm versions, nodes, memory and disk use, the proxy (the app deployed from the\n' +
-        'traefik recipe) and the health of every deployed app (running/desired tasks). A server that\n' +
-        'cannot be reached is shown with its error; the exit code is 1 when any server was unreachable.\n',
+        'traefik recipe) and the health of every deployed app (running/desired tasks), then the\n' +
+        "certificate the proxy serves for each domain apps route over HTTPS (asked on the server's\n" +
+        'address with the domain as SNI, no DNS needed; issuer, days left; a warning when expired,\n' +
+        `self-signed, untrusted, for another name, or under ${CERT_WARN_DAYS} days). A server that cannot be\n` +
+        'reached is shown with its error; the exit code is 1 when any server was unreachable.\n',
     )
     .action(async (server: string | undefined, opts: { machine?: boolean }, self: Command) =>
       withDeps(self, async (deps) => {
@@ -54,7 +58,25 @@ function describe(row: ServerStatusRow): string {
     );
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   }
+  const certs = row.certificates ?? [];
+  if (certs.length > 0) {
+    const table = renderTable(
+      ['domain', 'certificate issuer', 'left', 'state'],
+      certs.map((c) => [
+        c.domain,
+        c.issuer ?? '-',
+        c.daysLeft === undefined ? '-' : `${c.daysLeft} days`,
+        state(c),
+      ]),
+    );
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
   return lines.join('\n');
+}
+
+function state(c: CertificateRow): string {
+  const via = c.via ? ` (asked on ${c.via})` : '';
+  return c.ok ? `ok, expires ${c.expires?.slice(0, 10)}` : `warning: ${c.problems.join('; ')}${via}`;
 }
 
 function health(a: AppRow): string {

@@ -14,6 +14,11 @@ export interface ProbeFacts {
   certificate?: CertificateFacts | undefined;
   /** The network error when nothing answered (ECONNREFUSED, ENOTFOUND, ETIMEDOUT...). */
   error?: string | undefined;
+  /**
+   * The host has no DNS record, so a remote server's proxy was asked on the server's address
+   * (`via`): what answered is the server's, but visitors cannot get there.
+   */
+  unresolved?: boolean | undefined;
 }
 
 export interface ProbeVerdict {
@@ -34,6 +39,8 @@ export const MAX_REDIRECTS = 5;
 
 export function probeVerdict(facts: ProbeFacts, now: Date): ProbeVerdict {
   const problems: string[] = [];
+  if (facts.unresolved)
+    problems.push(`${facts.host} does not resolve (asked on the server's address ${facts.via ?? '?'})`);
   if (facts.error !== undefined) problems.push(`does not answer (${facts.error})`);
   const s = facts.status;
   if (s !== undefined) {
@@ -65,6 +72,8 @@ export function probeVerdict(facts: ProbeFacts, now: Date): ProbeVerdict {
 
 /** What to do about a probe's problem (the first one is the one to fix first). */
 export function probeHint(problem: string): string {
+  if (/^\S+ does not resolve/.test(problem))
+    return 'Point an A (and, if the server has IPv6, an AAAA) record for the domain at the server; visitors cannot reach the app until then.';
   if (problem.startsWith('does not answer'))
     return 'Check that the proxy (the traefik app) is deployed on the server and publishes ports 80 and 443, and that no firewall is in the way.';
   if (problem.startsWith('answers 404'))

@@ -11,6 +11,7 @@ import { errnoCode, errorMessage } from '../../errors.js';
 import { fetchOnce } from '../../infra/http/fetch-once.js';
 import { LOCAL_SERVER } from '../../infra/store/servers.js';
 import type { Deps } from '../deps.js';
+import { serverAddress } from '../server/address.js';
 import { shortName } from '../stack/read.js';
 import { type ResolvedApp, resolveApp } from './resolve.js';
 
@@ -40,14 +41,15 @@ export interface Reachability {
 export const PROBE_TIMEOUT_MS = 10_000;
 const MAX_BYTES = 64 * 1024;
 
-type ProbeDeps = Pick<Deps, 'events' | 'clock' | 'dns'>;
+type ProbeDeps = Pick<Deps, 'events' | 'clock' | 'dns' | 'env'>;
 
 /**
  * `app check --reachable`, and `app deploy` after it converged: the URLs the running services'
  * traefik.* labels route, each fetched once (same-host redirects followed, up to MAX_REDIRECTS;
  * bodies bounded; certificates reported, never trusted blindly nor refused). What does not
  * answer is a warning event, never an error: the app runs, its reachability is information.
- * On the local server a domain that does not resolve is tried on 127.0.0.1 (this machine).
+ * A domain that does not resolve is tried on the server's address (127.0.0.1 for the local
+ * server, which is not a problem there; for a remote server it is reported as one).
  */
 export async function probeApp(
   app: ResolvedApp,
@@ -114,10 +116,14 @@ export async function probeUrl(
   deps: ProbeDeps,
 ): Promise<ProbeVerdict> {
   const host = new URL(url).hostname;
-  const via =
-    opts.address ?? (server === LOCAL_SERVER && !(await resolves(host, deps)) ? '127.0.0.1' : undefined);
+  let via = opts.address;
+  let unresolved = false;
+  if (via === undefined && !(await resolves(host, deps))) {
+    via = await serverAddress(server, deps).catch(() => undefined);
+    unresolved = via !== undefined && server !== LOCAL_SERVER;
+  }
   const deadline = deps.clock.now() + (opts.timeoutMs ?? PROBE_TIMEOUT_MS);
-  const facts: ProbeFacts = { url, host, via, redirects: [] };
+  const facts: ProbeFacts = { url, host, via, redirects: [], ...(unresolved ? { unresolved } : {}) };
   let current = url;
   for (;;) {
     const left = deadline - deps.clock.now();
