@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { segmentProblem, shownName } from '../../domain/names/segment.js';
 import { recipeSkeleton } from '../../domain/recipe/skeleton.js';
 import { UserError } from '../../errors.js';
 import type { GitIdentity } from '../../infra/git/client.js';
@@ -26,6 +27,14 @@ const BRANCH = 'main';
 
 /** A new recipe from the `example` template layout: files, a git repo and an initial commit. */
 export async function recipeNew(opts: RecipeNewOptions, deps: RecipeDeps): Promise<RecipeNewResult> {
+  // A git path names a recipe that lives elsewhere; a new one starts here under a plain name.
+  const problem = segmentProblem(opts.name);
+  if (problem)
+    throw new UserError(`"${shownName(opts.name)}" is not a valid recipe name: ${problem}`, {
+      code: 'invalid_name',
+      where: 'recipe name',
+      hint: 'A new recipe is named with one path segment of letters, digits, ".", "-" and "_", e.g. `my-recipe`. Nothing was changed.',
+    });
   const dir = deps.recipes.dirOf(opts.name);
   if ((await deps.recipes.state(opts.name)) !== 'absent')
     throw new UserError(`Recipe "${opts.name}" already exists`, {
