@@ -16,6 +16,7 @@ import { describeEvent } from './describe.js';
 import { html } from './html.js';
 import { notice, type PageUser, page } from './layout.js';
 import type { OpRegistry } from './ops.js';
+import { appServer } from './pages/lookup.js';
 import { opPage, opsPage } from './pages/ops.js';
 
 export const SESSION_COOKIE = 'abra_session';
@@ -46,6 +47,15 @@ export interface WebKit extends WebAppOptions {
     target: { app?: string; server?: string },
     why: string,
   ): Promise<Response>;
+  /**
+   * The `:app` route parameter, its server, and whether this user may `action` there: the app
+   * and server, or the refusal to return (`why` defaults to "<user> may not <action> apps on …").
+   */
+  appAccess(
+    c: WebContext,
+    action: Action,
+    why?: (user: string, server: string) => string,
+  ): Promise<{ name: string; server: string } | Response>;
 }
 
 export function createWebApp(opts: WebAppOptions): { app: Hono<WebEnv>; kit: WebKit } {
@@ -72,6 +82,15 @@ export function createWebApp(opts: WebAppOptions): { app: Hono<WebEnv>; kit: Web
           },
         );
       return c.html(page('Not allowed', notice('error', why), user ? kit.pageUser(c) : undefined), 403);
+    },
+    appAccess: async (c, action, why) => {
+      const name = c.req.param('app') ?? '';
+      const server = await appServer(name, opts.deps.base);
+      if (may(c.var.user, action, server)) return { name, server };
+      const user = c.var.user.name;
+      const text =
+        why?.(user, server) ?? `${user} may not ${action === 'view' ? 'see' : action} apps on ${server}`;
+      return kit.refuse(c, action, { app: name, server }, text);
     },
   };
 

@@ -1,9 +1,6 @@
-import { recipeOf } from '../../domain/env/recipe.js';
-import { readEnvFile } from '../../infra/store/env-files.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
-import { resolveRelease } from '../release/resolve.js';
-import { findApp } from './find-app.js';
+import { recordedRelease } from './recorded-release.js';
 
 export interface AppComposeOptions {
   app: string;
@@ -23,17 +20,7 @@ export async function appCompose(
   opts: AppComposeOptions,
   deps: Pick<Deps, 'paths' | 'env' | 'events' | 'prompt' | 'git' | 'composeValidator'>,
 ): Promise<AppCompose> {
-  const found = await findApp(opts.app, deps.paths);
-  const env = await readEnvFile(found.path);
-  const ref = recipeOf(env.values(), found.path);
-  const release = await resolveRelease(
-    {
-      recipe: ref.name,
-      recorded: { version: ref.version, where: `${found.path} (${ref.key})` },
-      chaos: opts.chaos,
-    },
-    deps,
-  );
+  const { found, env, ref, release } = await recordedRelease(opts.app, opts.chaos, deps);
   const loaded = await loadRecipeCompose(
     { recipeDir: release.dir, env, domain: found.app, readRecipeFiles: release.readFiles },
     deps.composeValidator,

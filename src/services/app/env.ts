@@ -1,15 +1,12 @@
 import { readAbraShExports } from '../../domain/env/abra-sh.js';
 import { type EffectiveVar, effectiveEnv } from '../../domain/env/effective.js';
-import { recipeOf } from '../../domain/env/recipe.js';
 import { warn } from '../../domain/events/types.js';
 import { secretSpecsOf } from '../../domain/secret/spec.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { errorMessage, isUserError } from '../../errors.js';
-import { readEnvFile } from '../../infra/store/env-files.js';
 import { loadRecipeCompose, type RecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
-import { resolveRelease } from '../release/resolve.js';
-import { findApp } from './find-app.js';
+import { recordedRelease } from './recorded-release.js';
 
 export interface AppEnvOptions {
   app: string;
@@ -47,17 +44,7 @@ export async function appEnv(
   opts: AppEnvOptions,
   deps: Pick<Deps, 'paths' | 'env' | 'events' | 'prompt' | 'git' | 'composeValidator'>,
 ): Promise<AppEnvResult> {
-  const found = await findApp(opts.app, deps.paths);
-  const env = await readEnvFile(found.path);
-  const ref = recipeOf(env.values(), found.path);
-  const release = await resolveRelease(
-    {
-      recipe: ref.name,
-      recorded: { version: ref.version, where: `${found.path} (${ref.key})` },
-      chaos: opts.chaos,
-    },
-    deps,
-  );
+  const { found, env, ref, release } = await recordedRelease(opts.app, opts.chaos, deps);
   const source = release.kind === 'chaos' ? 'working tree' : release.label;
   let loaded: RecipeCompose | undefined;
   try {

@@ -1,15 +1,12 @@
 import type { EnvDocument } from '../../domain/env/document.js';
-import { recipeOf } from '../../domain/env/recipe.js';
 import { isValidSecretVersion, nextSecretVersion } from '../../domain/secret/names.js';
 import { type SecretSpec, secretSpecsOf } from '../../domain/secret/spec.js';
 import { stackNameOf } from '../../domain/stack/contract.js';
 import { UserError } from '../../errors.js';
-import { readEnvFile } from '../../infra/store/env-files.js';
 import { recipeDirOf } from '../../infra/store/recipes.js';
-import { findApp } from '../app/find-app.js';
+import { recordedRelease } from '../app/recorded-release.js';
 import { loadRecipeCompose } from '../compose/load-recipe.js';
 import type { Deps } from '../deps.js';
-import { resolveRelease } from '../release/resolve.js';
 
 export type SecretDeps = Pick<
   Deps,
@@ -77,18 +74,8 @@ export async function secretSpecsFor(
 }
 
 export async function loadAppSecrets(app: string, deps: SecretDeps): Promise<AppSecrets> {
-  const found = await findApp(app, deps.paths);
-  const env = await readEnvFile(found.path);
-  const ref = recipeOf(env.values(), found.path);
   // The secrets of the version deploy would use, read the way deploy reads it.
-  const release = await resolveRelease(
-    {
-      recipe: ref.name,
-      recorded: { version: ref.version, where: `${found.path} (${ref.key})` },
-      chaos: false,
-    },
-    deps,
-  );
+  const { found, env, ref, release } = await recordedRelease(app, false, deps);
   const specs = await secretSpecsFor({ recipeDir: release.dir, rev: release.rev }, env, found.app, deps);
   return {
     app: found.app,

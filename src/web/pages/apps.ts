@@ -46,10 +46,9 @@ export function appRoutes(app: Hono<WebEnv>, kit: WebKit): void {
   });
 
   app.get('/apps/:app', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'view', server))
-      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    const access = await kit.appAccess(c, 'view');
+    if (access instanceof Response) return access;
+    const { name, server } = access;
     const ps = await appPs({ app: name, all: false }, deps.base);
     const u = c.var.user;
     const csrf = c.var.session.csrf;
@@ -71,10 +70,9 @@ ${servicesSection(name, ps)}`;
 
   // The services section alone: the app page refreshes it in place (htmx, every few seconds).
   app.get('/apps/:app/services', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'view', server))
-      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    const access = await kit.appAccess(c, 'view');
+    if (access instanceof Response) return access;
+    const { name } = access;
     // A failed refresh says why and keeps refreshing: the server may come back.
     const ps = await appPs({ app: name, all: false }, deps.base).catch((err: unknown) => {
       if (!isExpectedError(err)) throw err;
@@ -84,15 +82,9 @@ ${servicesSection(name, ps)}`;
   });
 
   app.get('/apps/:app/upgrade', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'upgrade', server))
-      return kit.refuse(
-        c,
-        'upgrade',
-        { app: name, server },
-        `${c.var.user.name} may not upgrade apps on ${server}`,
-      );
+    const access = await kit.appAccess(c, 'upgrade');
+    if (access instanceof Response) return access;
+    const { name } = access;
     const res = await appMove(
       {
         app: name,
@@ -251,15 +243,9 @@ ${res.majorBump ? notice('error', 'This is a new major version of the recipe: re
   );
 
   app.get('/apps/:app/logs', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'logs', server))
-      return kit.refuse(
-        c,
-        'logs',
-        { app: name, server },
-        `${c.var.user.name} may not read logs on ${server}`,
-      );
+    const access = await kit.appAccess(c, 'logs', (user, server) => `${user} may not read logs on ${server}`);
+    if (access instanceof Response) return access;
+    const { name } = access;
     // The last lines, rendered by the server (readable without JavaScript), then followed.
     const lines: string[] = [];
     let problem = '';
@@ -308,10 +294,9 @@ ${res.majorBump ? notice('error', 'This is a new major version of the recipe: re
   });
 
   app.get('/apps/:app/backups', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'view', server))
-      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    const access = await kit.appAccess(c, 'view');
+    if (access instanceof Response) return access;
+    const { name, server } = access;
     const csrf = c.var.session.csrf;
     let body: ReturnType<typeof html>;
     try {
@@ -341,10 +326,9 @@ ${
   });
 
   app.get('/apps/:app/history', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'view', server))
-      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    const access = await kit.appAccess(c, 'view');
+    if (access instanceof Response) return access;
+    const { name } = access;
     const res = await appHistory({ app: name, limit: 100 }, { ...deps.base, events: () => undefined });
     const rows = [...res.entries]
       .reverse()

@@ -42,15 +42,13 @@ export function settingsRoutes(app: Hono<WebEnv>, kit: WebKit): void {
   };
 
   app.get('/apps/:app/config', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'config', server))
-      return kit.refuse(
-        c,
-        'config',
-        { app: name, server },
-        `${c.var.user.name} may not read or change the config of apps on ${server}`,
-      );
+    const access = await kit.appAccess(
+      c,
+      'config',
+      (user, server) => `${user} may not read or change the config of apps on ${server}`,
+    );
+    if (access instanceof Response) return access;
+    const { name } = access;
     const env = await appConfigText({ app: name }, deps.base);
     if (!env.editable)
       return c.html(
@@ -124,10 +122,9 @@ export function settingsRoutes(app: Hono<WebEnv>, kit: WebKit): void {
   });
 
   app.get('/apps/:app/secrets', async (c) => {
-    const name = c.req.param('app');
-    const server = await appServer(name, deps.base);
-    if (!may(c.var.user, 'view', server))
-      return kit.refuse(c, 'view', { app: name, server }, `${c.var.user.name} may not see apps on ${server}`);
+    const access = await kit.appAccess(c, 'view');
+    if (access instanceof Response) return access;
+    const { name, server } = access;
     const canGenerate = may(c.var.user, 'secret', server);
     const csrf = c.var.session.csrf;
     let body: Html;
