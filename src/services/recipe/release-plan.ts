@@ -55,6 +55,17 @@ export interface VersionPlan {
   composeAfter: string;
 }
 
+/** What release and sync report of the plan (both results start with it). */
+export type PlannedVersion = Pick<
+  VersionPlan,
+  'recipe' | 'dir' | 'previous' | 'version' | 'source' | 'bump' | 'changes' | 'label'
+>;
+
+export function plannedVersion(plan: VersionPlan): PlannedVersion {
+  const { recipe, dir, previous, version, source, bump, changes, label } = plan;
+  return { recipe, dir, previous, version, source, bump, changes, label };
+}
+
 /**
  * The version a release or sync writes and the label edit it makes, from the recipe's tags and
  * its working tree. Reads only; every refusal happens here, before anything is written.

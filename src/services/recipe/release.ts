@@ -1,7 +1,7 @@
 import { mkdir, rm, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setVersionLabel } from '../../domain/recipe/version-label.js';
-import type { Bump, ImageChange } from '../../domain/release/next-version.js';
+import type { Bump } from '../../domain/release/next-version.js';
 import { Cancelled, UserError } from '../../errors.js';
 import type { StatusEntry } from '../../infra/git/parse.js';
 import { writeFileAtomic } from '../../infra/store/atomic.js';
@@ -10,7 +10,13 @@ import { type EditFile, editorFor } from '../app/config.js';
 import type { RecipeDeps } from './deps.js';
 import { gitIdentity } from './identity.js';
 import { editNotes } from './release-notes.js';
-import { COMPOSE_FILE, type LabelChange, planVersion, type VersionPlan } from './release-plan.js';
+import {
+  COMPOSE_FILE,
+  type PlannedVersion,
+  plannedVersion,
+  planVersion,
+  type VersionPlan,
+} from './release-plan.js';
 import { writeCompose } from './sync.js';
 
 export const RELEASE_REMOTE = 'origin';
@@ -28,15 +34,7 @@ export interface RecipeReleaseOptions {
 
 export type NotesSource = 'option' | 'file' | 'existing' | 'next' | 'editor' | 'none';
 
-export interface RecipeReleaseResult {
-  recipe: string;
-  dir: string;
-  previous: string | undefined;
-  version: string;
-  source: VersionPlan['source'];
-  bump: Bump | undefined;
-  changes: ImageChange[];
-  label: LabelChange;
+export interface RecipeReleaseResult extends PlannedVersion {
   /** `release/<version>` and where its text came from; path undefined when there are no notes. */
   notes: { path: string | undefined; source: NotesSource };
   commitMessage: string;
@@ -95,14 +93,9 @@ export async function recipeRelease(
   const notes = await chooseNotes(opts, plan, notesPath, deps);
   const tag = version;
   const result: RecipeReleaseResult = {
-    recipe: plan.recipe,
+    ...plannedVersion(plan),
     dir,
-    previous: plan.previous,
     version,
-    source: plan.source,
-    bump: plan.bump,
-    changes: plan.changes,
-    label: plan.label,
     notes: { path: notes.source === 'none' ? undefined : notesPath, source: notes.source },
     commitMessage: releaseMessage(version),
     commit: undefined,

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bump, ImageChange } from '../../domain/release/next-version.js';
+import type { Bump } from '../../domain/release/next-version.js';
 import { writeFileAtomic } from '../../infra/store/atomic.js';
 import type { RecipeDeps } from './deps.js';
-import { COMPOSE_FILE, type LabelChange, planVersion, type VersionPlan } from './release-plan.js';
+import { COMPOSE_FILE, type PlannedVersion, plannedVersion, planVersion } from './release-plan.js';
 
 export interface RecipeSyncOptions {
   name: string;
@@ -12,15 +12,7 @@ export interface RecipeSyncOptions {
   dryRun: boolean;
 }
 
-export interface RecipeSyncResult {
-  recipe: string;
-  dir: string;
-  previous: string | undefined;
-  version: string;
-  source: VersionPlan['source'];
-  bump: Bump | undefined;
-  changes: ImageChange[];
-  label: LabelChange;
+export interface RecipeSyncResult extends PlannedVersion {
   /** The label was rewritten (false: it already said so, or --dry-run). */
   written: boolean;
   dryRun: boolean;
@@ -35,14 +27,7 @@ export async function recipeSync(opts: RecipeSyncOptions, deps: RecipeDeps): Pro
   const changed = plan.composeAfter !== plan.composeBefore;
   if (changed && !opts.dryRun) await writeCompose(plan.dir, plan.composeAfter);
   return {
-    recipe: plan.recipe,
-    dir: plan.dir,
-    previous: plan.previous,
-    version: plan.version,
-    source: plan.source,
-    bump: plan.bump,
-    changes: plan.changes,
-    label: plan.label,
+    ...plannedVersion(plan),
     written: changed && !opts.dryRun,
     dryRun: opts.dryRun,
   };
