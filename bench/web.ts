@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../test/helpers/hello-world.js';
 import { hostBlock, loadLab, makeOperator, type Operator } from '../test/helpers/lab.js';
 import { SOLO_HOST, startSolo, stopSolo } from '../test/helpers/solo.js';
+import { startWeb, stopWeb } from '../test/helpers/web-process.js';
 import { type BenchRow, median, nowMs } from './lib.js';
 
 const BIN = new URL('../bin/abra.js', import.meta.url).pathname;
@@ -248,33 +249,6 @@ function makeRecipe(dir: string): void {
     git('commit', '-qm', v);
     git('tag', '-a', v, '-m', v);
   }
-}
-
-async function startWeb(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'web', '--listen', `127.0.0.1:${port}`], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('serving')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`abra web exited ${code}: ${out}`)));
-  });
-  return child;
-}
-
-async function stopWeb(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 async function signIn(base: string): Promise<string> {

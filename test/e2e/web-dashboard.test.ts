@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { freePort, HelloWorld, httpGet } from '../helpers/hello-world.js';
+import { startWeb, stopWeb } from '../helpers/web-process.js';
 import { cleanupBackupWorld, serviceExec } from './backup-helpers.js';
 
 // The dashboard in a real browser (Debian's chromium driven by playwright-core): an admin
@@ -16,7 +17,7 @@ import { cleanupBackupWorld, serviceExec } from './backup-helpers.js';
 const V1 = '1.0.0+1';
 const V2 = '1.1.0+1';
 const SHOTS = new URL('../../.scratch/screenshots/', import.meta.url).pathname;
-const BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
+const _BIN = new URL('../../bin/abra.js', import.meta.url).pathname;
 
 const release = (version: string) => (c: string) =>
   c
@@ -46,25 +47,6 @@ let web: ChildProcess;
 let base: string;
 let browser: Browser;
 let hostPort: number;
-
-async function startWeb(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'web', '--listen', `127.0.0.1:${port}`], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('serving')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`abra web exited ${code}: ${out}`)));
-  });
-  return child;
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -140,7 +122,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  web?.kill('SIGTERM');
+  if (web) await stopWeb(web);
   cleanupBackupWorld(world, stack);
 });
 

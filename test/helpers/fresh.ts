@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { HostLock } from './host-lock.js';
 
 // A fresh host for `abra server bootstrap` (test/lab/fresh.sh): its own netns and sshd, Docker
 // installed but not running, an empty data-root. Started and torn down by the test using it.
@@ -38,27 +39,16 @@ export interface Fresh {
   loadImages(images: readonly string[]): void;
 }
 
-let holder: ChildProcess | undefined;
+const useLock = new HostLock(USE_LOCK);
 
 /** Wait for, then hold, the fresh host for this process (see above). */
-export async function lockFresh(): Promise<void> {
-  if (holder) return;
-  const child = spawn('flock', ['-w', '900', USE_LOCK, 'sh', '-c', 'echo locked; exec cat'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`could not lock ${USE_LOCK} (flock exit ${code})`)));
-    child.once('error', reject);
-  });
-  child.unref();
-  holder = child;
+export function lockFresh(): Promise<void> {
+  return useLock.take();
 }
 
 /** Let the next user have the fresh host (after stopFresh). */
 export function releaseFresh(): void {
-  holder?.stdin?.end();
-  holder = undefined;
+  useLock.release();
 }
 
 export function startFresh(hostKeyPub: string): Fresh {

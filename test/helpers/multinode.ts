@@ -1,5 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { HostLock } from './host-lock.js';
 
 // The 3-node swarm of test/lab/multinode.sh (l3-n0 manager, l3-n1 and l3-n2 workers), started by
 // the test file that needs it and torn down by it. ONE test file at a time: startMultiNode takes
@@ -28,21 +29,7 @@ export interface MultiNode {
   startNode(n: NodeIndex): void;
 }
 
-let holder: ChildProcess | undefined;
-
-async function takeUseLock(): Promise<void> {
-  if (holder) return;
-  const child = spawn('flock', ['-w', '900', USE_LOCK, 'sh', '-c', 'echo locked; exec cat'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`could not lock ${USE_LOCK} (flock exit ${code})`)));
-    child.once('error', reject);
-  });
-  child.unref();
-  holder = child;
-}
+const useLock = new HostLock(USE_LOCK);
 
 function lab(args: string[]): void {
   execFileSync('bash', [SCRIPT, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -50,7 +37,7 @@ function lab(args: string[]): void {
 
 /** Bring the 3-node lab up (idempotent) for this test file; `hostKeyPub` is lab.hostKeyPub. */
 export async function startMultiNode(hostKeyPub: string): Promise<MultiNode> {
-  await takeUseLock();
+  await useLock.take();
   lab(['up']);
   const key = readFileSync(hostKeyPub, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   const sock = (n: NodeIndex) => `/tmp/l3/n${n}/docker.sock`;
@@ -70,8 +57,7 @@ export function stopMultiNode(): void {
   try {
     lab(['down']);
   } finally {
-    holder?.stdin?.end();
-    holder = undefined;
+    useLock.release();
   }
 }
 
